@@ -1,0 +1,192 @@
+//! Exact occurrence counts of every distinct value of a column, for `unique`: every row whose
+//! value occurs more than once is unexpected (Great Expectations semantics).
+//!
+//! Memory: each distinct value costs its key bytes (8 for numbers and dates, the UTF-8 bytes for
+//! strings) plus about 45 bytes of bookkeeping. Values live in one arena, so there is no
+//! allocation per row or per value.
+
+use super::{column, decode, encode, null_count, Analyzer, RowsMetric};
+use crate::model::{FailureSample, QualityError};
+use crate::values::{for_each_value_key, render_key};
+use arrow_array::RecordBatch;
+use arrow_schema::DataType;
+use hashbrown::hash_table::{Entry, HashTable};
+use serde::{Deserialize, Serialize};
+use std::hash::BuildHasher;
+
+pub struct DuplicateValues {
+    column: String,
+    data_type: Option<DataType>,
+    sample_cap: usize,
+    hasher: foldhash::fast::FixedState,
+    table: HashTable<u32>,
+    values: Vec<DistinctValue>,
+    arena: Vec<u8>,
+    /// Second and later occurrences as (row, value id), only the first `sample_cap` of them:
+    /// with each value's first row they hold the first `sample_cap` duplicate rows.
+    repeats: Vec<(u64, u32)>,
+    evaluated: u64,
+}
+
+#[derive(Clone, Copy)]
+struct DistinctValue {
+    hash: u64,
+    start: usize,
+    len: u32,
+    count: u64,
+    first_row: u64,
+}
+
+/// The exported form: values in first-seen order.
+#[derive(Serialize, Deserialize)]
+struct DuplicateState {
+    evaluated: u64,
+    keys: Vec<u8>,
+    lens: Vec<u32>,
+    counts: Vec<u64>,
+    first_rows: Vec<u64>,
+    repeats: Vec<(u64, u32)>,
+}
+
+impl DuplicateValues {
+    pub fn new(column: &str, sample_cap: u32) -> Self {
+        DuplicateValues {
+            column: column.to_string(),
+            data_type: None,
+            sample_cap: sample_cap as usize,
+            hasher: foldhash::fast::FixedState::with_seed(0x7275_7468),
+            table: HashTable::new(),
+            values: Vec::new(),
+            arena: Vec::new(),
+            repeats: Vec::new(),
+            evaluated: 0,
+        }
+    }
+
+    /// Counts `count` occurrences of `key`, the first at `row`; returns the value's id. A value
+    /// seen before records `row` as a repeat while fewer than `repeat_limit` are recorded.
+    fn observe(&mut self, key: &[u8], count: u64, row: u64, repeat_limit: usize) -> u32 {
+        let hash = self.hasher.hash_one(key);
+        let Self { table, values, arena, .. } = self;
+        let found = table.entry(
+            hash,
+            |&id| {
+                let v = &values[id as usize];
+                v.hash == hash && &arena[v.start..v.start + v.len as usize] == key
+            },
+            |&id| values[id as usize].hash,
+        );
+        match found {
+            Entry::Occupied(slot) => {
+                let id = *slot.get();
+                values[id as usize].count += count;
+                if self.repeats.len() < repeat_limit {
+                    self.repeats.push((row, id));
+                }
+                id
+            }
+            Entry::Vacant(slot) => {
+                let id = u32::try_from(values.len()).expect("fewer than 2^32 distinct values per column");
+                values.push(DistinctValue { hash, start: arena.len(), len: key.len() as u32, count, first_row: row });
+                arena.extend_from_slice(key);
+                slot.insert(id);
+                id
+            }
+        }
+    }
+
+    fn key(&self, id: u32) -> &[u8] {
+        let v = &self.values[id as usize];
+        &self.arena[v.start..v.start + v.len as usize]
+    }
+}
+
+impl Analyzer for DuplicateValues {
+    fn update(&mut self, batch: &RecordBatch, rows_before: u64) -> Result<(), QualityError> {
+        let array = column(batch, &self.column)?.clone();
+        if self.data_type.is_none() {
+            self.data_type = Some(array.data_type().clone());
+        }
+        self.evaluated += (array.len() - null_count(array.as_ref())) as u64;
+        let cap = self.sample_cap;
+        let supported = for_each_value_key(array.as_ref(), |row, key| {
+            self.observe(key, 1, rows_before + row as u64, cap);
+        });
+        if !supported {
+            return Err(QualityError::data(format!(
+                "column '{}' has type {} whose values cannot be compared for uniqueness",
+                self.column,
+                array.data_type()
+            )));
+        }
+        Ok(())
+    }
+
+    fn export(&self) -> Vec<u8> {
+        let mut state = DuplicateState {
+            evaluated: self.evaluated,
+            keys: Vec::with_capacity(self.arena.len()),
+            lens: Vec::with_capacity(self.values.len()),
+            counts: Vec::with_capacity(self.values.len()),
+            first_rows: Vec::with_capacity(self.values.len()),
+            repeats: self.repeats.clone(),
+        };
+        for (id, v) in self.values.iter().enumerate() {
+            state.keys.extend_from_slice(self.key(id as u32));
+            state.lens.push(v.len);
+            state.counts.push(v.count);
+            state.first_rows.push(v.first_row);
+        }
+        encode(&state)
+    }
+
+    fn merge(&mut self, state: &[u8], rows_before: u64) -> Result<(), QualityError> {
+        let other: DuplicateState = decode(state, "unique")?;
+        let corrupt = || QualityError::state("the unique state is corrupt: inconsistent lengths");
+        if other.counts.len() != other.lens.len() || other.first_rows.len() != other.lens.len() {
+            return Err(corrupt());
+        }
+        self.evaluated += other.evaluated;
+        let mut ids = Vec::with_capacity(other.lens.len());
+        let mut start = 0usize;
+        for i in 0..other.lens.len() {
+            let end = start + other.lens[i] as usize;
+            let key = other.keys.get(start..end).ok_or_else(corrupt)?;
+            // Repeats are collected without a cap here, then sorted and truncated once.
+            ids.push(self.observe(key, other.counts[i], other.first_rows[i] + rows_before, usize::MAX));
+            start = end;
+        }
+        for (row, other_id) in other.repeats {
+            let id = *ids.get(other_id as usize).ok_or_else(corrupt)?;
+            self.repeats.push((row + rows_before, id));
+        }
+        self.repeats.sort_unstable();
+        self.repeats.truncate(self.sample_cap);
+        Ok(())
+    }
+
+    fn metric(&self) -> RowsMetric {
+        let duplicated = |v: &&DistinctValue| v.count > 1;
+        let unexpected = self.values.iter().filter(duplicated).map(|v| v.count).sum();
+        let mut rows: Vec<(u64, u32)> = self
+            .values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.count > 1)
+            .map(|(id, v)| (v.first_row, id as u32))
+            .chain(self.repeats.iter().copied())
+            .collect();
+        rows.sort_unstable();
+        rows.truncate(self.sample_cap);
+        let data_type = self.data_type.clone().unwrap_or(DataType::Utf8);
+        let samples =
+            rows.into_iter().map(|(row, id)| FailureSample { row, value: render_key(&data_type, self.key(id)) }).collect();
+        RowsMetric { evaluated: self.evaluated, unexpected, samples }
+    }
+
+    fn bind(&mut self, schema: &arrow_schema::Schema) {
+        if let Ok(field) = schema.field_with_name(&self.column) {
+            self.data_type = Some(field.data_type().clone());
+        }
+    }
+}

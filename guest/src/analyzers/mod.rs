@@ -1,0 +1,58 @@
+//! Analyzers compute mergeable metrics over record batches (the Deequ model). Rules only read
+//! their metrics, so rules that need the same metric share one analyzer and one pass.
+
+mod duplicate_values;
+mod null_rows;
+mod samples;
+mod unexpected_rows;
+
+pub use duplicate_values::DuplicateValues;
+pub use null_rows::NullRows;
+pub use samples::SampleBuffer;
+pub use unexpected_rows::{RowPredicate, UnexpectedRows};
+
+use crate::model::{FailureSample, QualityError};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+
+/// Rows a rule evaluated, how many of them broke it, and the first of those.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowsMetric {
+    pub evaluated: u64,
+    pub unexpected: u64,
+    pub samples: Vec<FailureSample>,
+}
+
+/// A metric computation with a state that merges exactly.
+pub trait Analyzer {
+    /// Folds one batch in. `rows_before` is the number of rows fed before it, so sample rows are
+    /// numbered across the whole data set.
+    fn update(&mut self, batch: &RecordBatch, rows_before: u64) -> Result<(), QualityError>;
+    /// The state, to be merged by a checker of the same plan.
+    fn export(&self) -> Vec<u8>;
+    /// Merges an exported state whose rows come after the `rows_before` rows seen so far.
+    fn merge(&mut self, state: &[u8], rows_before: u64) -> Result<(), QualityError>;
+    /// The metric so far.
+    fn metric(&self) -> RowsMetric;
+    /// Learns the data's schema (before the first batch, or from a merged state).
+    fn bind(&mut self, _schema: &arrow_schema::Schema) {}
+}
+
+/// The column `name` of `batch`; the plan validated column names before any batch arrives.
+pub(crate) fn column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a ArrayRef, QualityError> {
+    batch.column_by_name(name).ok_or_else(|| {
+        QualityError::new(crate::model::ErrorKind::UnknownColumn, format!("column '{name}' is missing from a batch"))
+    })
+}
+
+/// Rows of `array` that are null, looking through dictionaries and null-typed columns.
+pub(crate) fn null_count(array: &dyn Array) -> usize {
+    array.logical_null_count()
+}
+
+pub(crate) fn encode<T: serde::Serialize>(state: &T) -> Vec<u8> {
+    postcard::to_allocvec(state).expect("analyzer states are plain data and always encode")
+}
+
+pub(crate) fn decode<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8], what: &str) -> Result<T, QualityError> {
+    postcard::from_bytes(bytes).map_err(|e| QualityError::state(format!("the {what} state is corrupt: {e}")))
+}

@@ -1,0 +1,288 @@
+//! A streaming check: rules planned into shared analyzers, fed Arrow IPC batches, merged with
+//! other partial states, finished into a result.
+
+use crate::analyzers::{decode, encode, Analyzer, RowsMetric};
+use crate::document::{parse_document, RuleDocument, RuleSpec};
+use crate::model::{CheckOptions, CheckResult, ErrorKind, QualityError, RuleResult, Status};
+use crate::rules::{build_rule, Planner, Rule, Table};
+use arrow_array::RecordBatch;
+use arrow_buffer::Buffer;
+use arrow_ipc::reader::StreamDecoder;
+use arrow_ipc::writer::StreamWriter;
+use arrow_schema::{Schema, SchemaRef};
+use serde::{Deserialize, Serialize};
+
+/// Version of the exported state layout.
+const STATE_FORMAT: u32 = 1;
+
+/// A validation in progress.
+pub struct Checker {
+    options: CheckOptions,
+    suite_name: Option<String>,
+    specs: Vec<RuleSpec>,
+    rules: Vec<Box<dyn Rule>>,
+    /// The null-count analyzer of each rule's column, for the `null_count` field.
+    null_analyzers: Vec<Option<usize>>,
+    analyzers: Vec<Box<dyn Analyzer>>,
+    schema: Option<SchemaRef>,
+    rows: u64,
+    fingerprint: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CheckerState {
+    format: u32,
+    fingerprint: u64,
+    rows: u64,
+    schema_ipc: Option<Vec<u8>>,
+    analyzers: Vec<Vec<u8>>,
+}
+
+impl Checker {
+    /// Parses a rule document and plans its analyzers.
+    pub fn new(rule_document: &str, options: CheckOptions) -> Result<Checker, QualityError> {
+        Self::from_document(parse_document(rule_document)?, options)
+    }
+
+    /// Plans the analyzers of an already parsed document.
+    pub fn from_document(document: RuleDocument, options: CheckOptions) -> Result<Checker, QualityError> {
+        let mut planner = Planner::new(options.sample_failures);
+        let mut specs = document.rules;
+        let mut rules = Vec::with_capacity(specs.len());
+        let mut null_analyzers = Vec::with_capacity(specs.len());
+        let mut fingerprint = Fnv::default();
+        fingerprint.write(&options.sample_failures.to_le_bytes());
+        for spec in &mut specs {
+            let mut rule = build_rule(spec)?;
+            rule.plan(&mut planner);
+            null_analyzers.push(rule.column().filter(|_| rule.reads_values()).map(|c| planner.null_rows(c)));
+            for part in [rule.rule_type(), rule.column().unwrap_or(""), &rule.parameters().to_string()] {
+                fingerprint.write(part.as_bytes());
+                fingerprint.write(&[0]);
+            }
+            rules.push(rule);
+        }
+        Ok(Checker {
+            options,
+            suite_name: document.name,
+            specs,
+            rules,
+            null_analyzers,
+            analyzers: planner.into_analyzers(),
+            schema: None,
+            rows: 0,
+            fingerprint: fingerprint.finish(),
+        })
+    }
+
+    /// Columns the rules refer to, in first-mention order.
+    pub fn required_columns(&self) -> Vec<String> {
+        let mut columns: Vec<String> = Vec::new();
+        for column in self.rules.iter().filter_map(|r| r.column()) {
+            if !columns.iter().any(|c| c == column) {
+                columns.push(column.to_string());
+            }
+        }
+        columns
+    }
+
+    /// Feeds an Arrow IPC stream: a schema and zero or more record batches.
+    pub fn feed_ipc(&mut self, bytes: Vec<u8>) -> Result<(), QualityError> {
+        let schema = decode_ipc(bytes, |batch| self.feed_batch(&batch))?;
+        self.bind_schema(schema)
+    }
+
+    /// Feeds one record batch.
+    pub fn feed_batch(&mut self, batch: &RecordBatch) -> Result<(), QualityError> {
+        self.bind_schema(batch.schema())?;
+        for analyzer in &mut self.analyzers {
+            analyzer.update(batch, self.rows)?;
+        }
+        self.rows += batch.num_rows() as u64;
+        Ok(())
+    }
+
+    /// Adopts the data's schema on first sight (checking every rule against it), and afterwards
+    /// insists that every batch has the same columns and types.
+    fn bind_schema(&mut self, schema: SchemaRef) -> Result<(), QualityError> {
+        if let Some(known) = &self.schema {
+            return same_columns(known, &schema);
+        }
+        for (rule, spec) in self.rules.iter().zip(&self.specs) {
+            rule.check_schema(&schema).map_err(|e| {
+                let kind = if e.starts_with("unknown column") { ErrorKind::UnknownColumn } else { ErrorKind::RuleDocument };
+                QualityError::new(kind, format!("{}: {e}", spec.label()))
+            })?;
+        }
+        for analyzer in &mut self.analyzers {
+            analyzer.bind(&schema);
+        }
+        self.schema = Some(schema);
+        Ok(())
+    }
+
+    /// The partial state: rows seen, the schema, and every analyzer's state.
+    pub fn export_state(&self) -> Vec<u8> {
+        encode(&CheckerState {
+            format: STATE_FORMAT,
+            fingerprint: self.fingerprint,
+            rows: self.rows,
+            schema_ipc: self.schema.as_ref().map(|s| schema_to_ipc(s)),
+            analyzers: self.analyzers.iter().map(|a| a.export()).collect(),
+        })
+    }
+
+    /// Merges a state of a checker with the same rules and options; its rows count as coming
+    /// after the rows seen so far.
+    pub fn merge_state(&mut self, bytes: &[u8]) -> Result<(), QualityError> {
+        let state: CheckerState = decode(bytes, "checker")?;
+        if state.format != STATE_FORMAT {
+            return Err(QualityError::state(format!(
+                "the state has format {} but this engine reads format {STATE_FORMAT}",
+                state.format
+            )));
+        }
+        if state.fingerprint != self.fingerprint || state.analyzers.len() != self.analyzers.len() {
+            return Err(QualityError::state(
+                "the state was made with other rules or options; merge only states of the same rule document and sample_failures",
+            ));
+        }
+        if let Some(schema_ipc) = state.schema_ipc {
+            let schema = decode_ipc(schema_ipc, |_| Err(QualityError::state("the state's schema holds rows")))?;
+            self.bind_schema(schema)?;
+        }
+        for (analyzer, analyzer_state) in self.analyzers.iter_mut().zip(&state.analyzers) {
+            analyzer.merge(analyzer_state, self.rows)?;
+        }
+        self.rows += state.rows;
+        Ok(())
+    }
+
+    /// Evaluates every rule over everything fed and merged.
+    pub fn finish(&self) -> Result<CheckResult, QualityError> {
+        let schema = self
+            .schema
+            .clone()
+            .ok_or_else(|| QualityError::data("no data was fed to the check (not even a schema)"))?;
+        let metrics: Vec<RowsMetric> = self.analyzers.iter().map(|a| a.metric()).collect();
+        let table = Table { rows: self.rows, schema: &schema, metrics: &metrics };
+        let mut rule_results = Vec::with_capacity(self.rules.len());
+        let (mut passed, mut failed, mut warnings) = (0u32, 0u32, 0u32);
+        for ((rule, spec), nulls) in self.rules.iter().zip(&self.specs).zip(&self.null_analyzers) {
+            let outcome = rule.evaluate(&table, spec.mostly);
+            let status = if outcome.passed {
+                passed += 1;
+                Status::Passed
+            } else if spec.severity.fails_check() && spec.severity.report_severity() >= self.options.min_severity {
+                failed += 1;
+                Status::Failed
+            } else {
+                warnings += 1;
+                Status::Warning
+            };
+            let percent =
+                if outcome.evaluated == 0 { 0.0 } else { outcome.unexpected as f64 * 100.0 / outcome.evaluated as f64 };
+            let column = rule.column().map(str::to_string);
+            rule_results.push(RuleResult {
+                index: spec.index as u32,
+                rule_type: rule.rule_type().to_string(),
+                name: spec.name.clone().unwrap_or_else(|| match &column {
+                    Some(c) => format!("{}({c})", rule.rule_type()),
+                    None => rule.rule_type().to_string(),
+                }),
+                column,
+                parameters: rule.parameters().to_string(),
+                severity: spec.severity,
+                status,
+                element_count: self.rows,
+                evaluated_count: outcome.evaluated,
+                unexpected_count: outcome.unexpected,
+                unexpected_percent: percent,
+                null_count: nulls.map(|id| metrics[id].unexpected).unwrap_or(0),
+                mostly: spec.mostly,
+                observed_value: outcome.observed.to_string(),
+                samples: outcome.samples,
+                message: outcome.message,
+            });
+        }
+        let status = if failed > 0 {
+            Status::Failed
+        } else if warnings > 0 {
+            Status::Warning
+        } else {
+            Status::Passed
+        };
+        Ok(CheckResult {
+            status,
+            passed_count: passed,
+            failed_count: failed,
+            warning_count: warnings,
+            row_count: self.rows,
+            columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
+            suite_name: self.suite_name.clone(),
+            rule_results,
+        })
+    }
+}
+
+/// Batches after the first must have the first one's column names and types.
+fn same_columns(known: &Schema, schema: &Schema) -> Result<(), QualityError> {
+    let describe =
+        |s: &Schema| s.fields().iter().map(|f| format!("{}: {}", f.name(), f.data_type())).collect::<Vec<_>>().join(", ");
+    let same = known.fields().len() == schema.fields().len()
+        && known.fields().iter().zip(schema.fields()).all(|(a, b)| a.name() == b.name() && a.data_type() == b.data_type());
+    if same {
+        Ok(())
+    } else {
+        Err(QualityError::data(format!(
+            "the data's schema changed between batches: first [{}], then [{}]",
+            describe(known),
+            describe(schema)
+        )))
+    }
+}
+
+/// Decodes an Arrow IPC stream, handing each batch to `on_batch`; returns its schema.
+fn decode_ipc(
+    bytes: Vec<u8>,
+    mut on_batch: impl FnMut(RecordBatch) -> Result<(), QualityError>,
+) -> Result<SchemaRef, QualityError> {
+    let fail = |e: arrow_schema::ArrowError| QualityError::data(format!("the Arrow IPC stream is invalid: {e}"));
+    let mut buffer = Buffer::from_vec(bytes);
+    let mut decoder = StreamDecoder::new();
+    while !buffer.is_empty() {
+        if let Some(batch) = decoder.decode(&mut buffer).map_err(fail)? {
+            on_batch(batch)?;
+        }
+    }
+    decoder.finish().map_err(fail)?;
+    decoder.schema().ok_or_else(|| QualityError::data("the Arrow IPC stream holds no schema"))
+}
+
+fn schema_to_ipc(schema: &Schema) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut writer = StreamWriter::try_new(&mut bytes, schema).expect("a schema that decoded also encodes");
+    writer.finish().expect("writing to memory cannot fail");
+    drop(writer);
+    bytes
+}
+
+/// FNV-1a: a stable 64-bit hash for fingerprints (the same on every platform and build).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}

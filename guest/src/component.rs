@@ -1,0 +1,204 @@
+//! The WIT world `engine`, exported from the plain-Rust engine. Only conversions live here.
+
+wit_bindgen::generate!({ world: "engine", path: "../wit" });
+
+use crate::model;
+use crate::report::{render_check, ReportFormat, RunInfo};
+use exports::truthound::quality::{check, diagnostics, report, types};
+use std::cell::RefCell;
+
+struct Component;
+
+/// The `checker` resource: a [`crate::Checker`] behind the `&self` methods WIT resources get.
+struct CheckerResource(RefCell<crate::Checker>);
+
+impl check::Guest for Component {
+    type Checker = CheckerResource;
+}
+
+impl check::GuestChecker for CheckerResource {
+    fn create(rule_document: String, options: types::CheckOptions) -> Result<check::Checker, types::QualityError> {
+        let options = model::CheckOptions {
+            sample_failures: options.sample_failures,
+            min_severity: report_severity_from_wit(options.min_severity),
+        };
+        let checker = crate::Checker::new(&rule_document, options).map_err(error_to_wit)?;
+        Ok(check::Checker::new(CheckerResource(RefCell::new(checker))))
+    }
+
+    fn required_columns(&self) -> Vec<String> {
+        self.0.borrow().required_columns()
+    }
+
+    fn feed(&self, ipc_stream: Vec<u8>) -> Result<(), types::QualityError> {
+        self.0.borrow_mut().feed_ipc(ipc_stream).map_err(error_to_wit)
+    }
+
+    fn export_state(&self) -> Vec<u8> {
+        self.0.borrow().export_state()
+    }
+
+    fn merge_state(&self, state: Vec<u8>) -> Result<(), types::QualityError> {
+        self.0.borrow_mut().merge_state(&state).map_err(error_to_wit)
+    }
+
+    fn finish(&self) -> Result<types::CheckResult, types::QualityError> {
+        self.0.borrow().finish().map(result_to_wit).map_err(error_to_wit)
+    }
+}
+
+impl report::Guest for Component {
+    fn render_check(outcome: types::CheckResult, info: report::RunInfo, format: report::ReportFormat) -> String {
+        let info = RunInfo {
+            execution_time_ms: info.execution_time_ms,
+            timestamp: info.timestamp,
+            engine_name: info.engine_name,
+            source: info.source,
+        };
+        let format = match format {
+            report::ReportFormat::Json => ReportFormat::Json,
+            report::ReportFormat::JsonCompact => ReportFormat::JsonCompact,
+            report::ReportFormat::Yaml => ReportFormat::Yaml,
+            report::ReportFormat::Markdown => ReportFormat::Markdown,
+        };
+        render_check(&result_from_wit(outcome), &info, format)
+    }
+}
+
+impl diagnostics::Guest for Component {
+    fn probe_sandbox(path: String) -> diagnostics::SandboxReport {
+        diagnostics::SandboxReport {
+            file_read: std::fs::read(&path).map(|bytes| bytes.len() as u64).map_err(|e| e.to_string()),
+            environment_variables: std::env::vars_os().count() as u32,
+        }
+    }
+}
+
+export!(Component);
+
+fn error_to_wit(error: model::QualityError) -> types::QualityError {
+    let kind = match error.kind {
+        model::ErrorKind::RuleDocument => types::ErrorKind::RuleDocument,
+        model::ErrorKind::UnknownColumn => types::ErrorKind::UnknownColumn,
+        model::ErrorKind::Data => types::ErrorKind::Data,
+        model::ErrorKind::State => types::ErrorKind::State,
+        model::ErrorKind::Options => types::ErrorKind::Options,
+    };
+    types::QualityError { kind, message: error.message }
+}
+
+fn report_severity_from_wit(severity: types::ReportSeverity) -> model::ReportSeverity {
+    match severity {
+        types::ReportSeverity::Info => model::ReportSeverity::Info,
+        types::ReportSeverity::Low => model::ReportSeverity::Low,
+        types::ReportSeverity::Medium => model::ReportSeverity::Medium,
+        types::ReportSeverity::High => model::ReportSeverity::High,
+        types::ReportSeverity::Critical => model::ReportSeverity::Critical,
+    }
+}
+
+fn status_to_wit(status: model::Status) -> types::Status {
+    match status {
+        model::Status::Passed => types::Status::Passed,
+        model::Status::Failed => types::Status::Failed,
+        model::Status::Warning => types::Status::Warning,
+        model::Status::Skipped => types::Status::Skipped,
+        model::Status::Error => types::Status::Error,
+    }
+}
+
+fn status_from_wit(status: types::Status) -> model::Status {
+    match status {
+        types::Status::Passed => model::Status::Passed,
+        types::Status::Failed => model::Status::Failed,
+        types::Status::Warning => model::Status::Warning,
+        types::Status::Skipped => model::Status::Skipped,
+        types::Status::Error => model::Status::Error,
+    }
+}
+
+fn severity_to_wit(severity: model::Severity) -> types::Severity {
+    match severity {
+        model::Severity::Critical => types::Severity::Critical,
+        model::Severity::Error => types::Severity::Error,
+        model::Severity::Warning => types::Severity::Warning,
+        model::Severity::Info => types::Severity::Info,
+    }
+}
+
+fn severity_from_wit(severity: types::Severity) -> model::Severity {
+    match severity {
+        types::Severity::Critical => model::Severity::Critical,
+        types::Severity::Error => model::Severity::Error,
+        types::Severity::Warning => model::Severity::Warning,
+        types::Severity::Info => model::Severity::Info,
+    }
+}
+
+fn result_to_wit(result: model::CheckResult) -> types::CheckResult {
+    types::CheckResult {
+        status: status_to_wit(result.status),
+        passed_count: result.passed_count,
+        failed_count: result.failed_count,
+        warning_count: result.warning_count,
+        row_count: result.row_count,
+        columns: result.columns,
+        suite_name: result.suite_name,
+        rule_results: result
+            .rule_results
+            .into_iter()
+            .map(|r| types::RuleResult {
+                index: r.index,
+                rule_type: r.rule_type,
+                name: r.name,
+                column: r.column,
+                parameters: r.parameters,
+                severity: severity_to_wit(r.severity),
+                status: status_to_wit(r.status),
+                element_count: r.element_count,
+                evaluated_count: r.evaluated_count,
+                unexpected_count: r.unexpected_count,
+                unexpected_percent: r.unexpected_percent,
+                null_count: r.null_count,
+                mostly: r.mostly,
+                observed_value: r.observed_value,
+                samples: r.samples.into_iter().map(|s| types::FailureSample { row: s.row, value: s.value }).collect(),
+                message: r.message,
+            })
+            .collect(),
+    }
+}
+
+fn result_from_wit(result: types::CheckResult) -> model::CheckResult {
+    model::CheckResult {
+        status: status_from_wit(result.status),
+        passed_count: result.passed_count,
+        failed_count: result.failed_count,
+        warning_count: result.warning_count,
+        row_count: result.row_count,
+        columns: result.columns,
+        suite_name: result.suite_name,
+        rule_results: result
+            .rule_results
+            .into_iter()
+            .map(|r| model::RuleResult {
+                index: r.index,
+                rule_type: r.rule_type,
+                name: r.name,
+                column: r.column,
+                parameters: r.parameters,
+                severity: severity_from_wit(r.severity),
+                status: status_from_wit(r.status),
+                element_count: r.element_count,
+                evaluated_count: r.evaluated_count,
+                unexpected_count: r.unexpected_count,
+                unexpected_percent: r.unexpected_percent,
+                null_count: r.null_count,
+                mostly: r.mostly,
+                observed_value: r.observed_value,
+                samples: r.samples.into_iter().map(|s| model::FailureSample { row: s.row, value: s.value }).collect(),
+                message: r.message,
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,17 @@
+//! The `truthound:quality` engine: rule documents, analyzers, rules and reports. Everything here
+//! is pure computation over Arrow data; the host does all I/O. On `wasm32` the crate also exports
+//! the WIT world `engine`; natively it is a plain library used by tests and benchmarks.
+
+pub mod analyzers;
+pub mod checker;
+pub mod document;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod temporal;
+pub mod values;
+
+#[cfg(target_arch = "wasm32")]
+mod component;
+
+pub use checker::Checker;

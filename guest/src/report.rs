@@ -1,0 +1,217 @@
+//! Renders check results: the seed's Kestra output envelope as JSON or YAML, and a Markdown report.
+
+use crate::model::{CheckResult, RuleResult, Status};
+use serde_json::{json, Value};
+
+/// Facts the host knows about a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunInfo {
+    pub execution_time_ms: f64,
+    pub timestamp: String,
+    pub engine_name: String,
+    pub source: String,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Json,
+    JsonCompact,
+    Yaml,
+    Markdown,
+}
+
+/// Renders a check result in `format`.
+pub fn render_check(result: &CheckResult, info: &RunInfo, format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&check_envelope(result, info)).expect("JSON values serialise");
+            text.push('\n');
+            text
+        }
+        ReportFormat::JsonCompact => serde_json::to_string(&check_envelope(result, info)).expect("JSON values serialise"),
+        ReportFormat::Yaml => serde_yaml_ng::to_string(&check_envelope(result, info)).expect("JSON values serialise as YAML"),
+        ReportFormat::Markdown => markdown(result, info),
+    }
+}
+
+/// `passed / (passed + failed)`, warnings left out; 1.0 when no rule passed or failed.
+pub fn pass_rate(result: &CheckResult) -> f64 {
+    let decided = result.passed_count + result.failed_count;
+    if decided == 0 { 1.0 } else { f64::from(result.passed_count) / f64::from(decided) }
+}
+
+/// The seed's `format_duration`: `12.34ms`, `1.50s`, `1m 30s`.
+pub fn format_duration(ms: f64) -> String {
+    if ms < 1000.0 {
+        format!("{ms:.2}ms")
+    } else if ms < 60_000.0 {
+        format!("{:.2}s", ms / 1000.0)
+    } else {
+        let minutes = (ms / 60_000.0).floor();
+        format!("{minutes}m {:.0}s", (ms - minutes * 60_000.0) / 1000.0)
+    }
+}
+
+/// The payload every check emits: `result` (the seed's ScriptOutput, plus per-rule details),
+/// `status`, `is_success`, `timestamp` and `summary`.
+pub fn check_envelope(result: &CheckResult, info: &RunInfo) -> Value {
+    let status = result.status.as_str();
+    let is_success = result.status.is_success();
+    let rate = pass_rate(result);
+    let failures: Vec<Value> =
+        result.rule_results.iter().filter(|r| r.status == Status::Failed).map(failure_record).collect();
+    json!({
+        "result": {
+            "status": status,
+            "operation": "check",
+            "passed_count": result.passed_count,
+            "failed_count": result.failed_count,
+            "warning_count": result.warning_count,
+            "total_rows": result.row_count,
+            "execution_time_ms": info.execution_time_ms,
+            "failures": failures,
+            "columns": [],
+            "rules": [],
+            "metadata": {
+                "engine": info.engine_name,
+                "rules_count": result.rule_results.len(),
+                "suite_name": result.suite_name,
+                "source": info.source,
+                "data_columns": result.columns,
+            },
+            "timestamp": info.timestamp,
+            "is_success": is_success,
+            "pass_rate": rate,
+            "rule_results": result.rule_results.iter().map(rule_record).collect::<Vec<_>>(),
+        },
+        "status": status,
+        "is_success": is_success,
+        "timestamp": info.timestamp,
+        "summary": {
+            "passed_count": result.passed_count,
+            "failed_count": result.failed_count,
+            "warning_count": result.warning_count,
+            "total_count": result.passed_count + result.failed_count,
+            "total_rows": result.row_count,
+            "pass_rate": rate,
+            "pass_rate_formatted": format!("{:.1}%", rate * 100.0),
+            "execution_time": format_duration(info.execution_time_ms),
+        },
+    })
+}
+
+fn json_text(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::from(text))
+}
+
+/// The seed's `ValidationFailure` for a failed rule.
+fn failure_record(rule: &RuleResult) -> Value {
+    json!({
+        "rule_type": rule.rule_type,
+        "column": rule.column.clone().unwrap_or_default(),
+        "message": rule.message,
+        "severity": rule.severity.report_severity().as_str(),
+        "failed_count": rule.unexpected_count,
+        "failed_indices": rule.samples.iter().map(|s| s.row).collect::<Vec<_>>(),
+        "metadata": {
+            "rule_name": rule.name,
+            "rule_index": rule.index,
+            "unexpected_percent": rule.unexpected_percent,
+            "sample_values": rule.samples.iter().map(|s| s.value.as_str()).collect::<Vec<_>>(),
+            "observed_value": json_text(&rule.observed_value),
+        },
+    })
+}
+
+fn rule_record(rule: &RuleResult) -> Value {
+    json!({
+        "index": rule.index,
+        "name": rule.name,
+        "rule_type": rule.rule_type,
+        "column": rule.column,
+        "parameters": json_text(&rule.parameters),
+        "severity": rule.severity.as_str(),
+        "status": rule.status.as_str(),
+        "element_count": rule.element_count,
+        "evaluated_count": rule.evaluated_count,
+        "unexpected_count": rule.unexpected_count,
+        "unexpected_percent": rule.unexpected_percent,
+        "null_count": rule.null_count,
+        "mostly": rule.mostly,
+        "observed_value": json_text(&rule.observed_value),
+        "samples": rule.samples.iter().map(|s| json!({"row": s.row, "value": s.value})).collect::<Vec<_>>(),
+        "message": rule.message,
+    })
+}
+
+fn status_badge(status: Status) -> &'static str {
+    match status {
+        Status::Passed => "✅",
+        Status::Failed => "❌",
+        Status::Warning => "⚠️",
+        Status::Skipped => "⏭️",
+        Status::Error => "💥",
+    }
+}
+
+/// Markdown table cells: pipes and line breaks would break the table.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+fn markdown(result: &CheckResult, info: &RunInfo) -> String {
+    let mut out = format!("# Data Quality Report {}\n\n## Summary\n\n", status_badge(result.status));
+    out += &format!("- **Status:** {}\n", result.status.as_str());
+    out += &format!("- **Passed:** {}\n", result.passed_count);
+    out += &format!("- **Failed:** {}\n", result.failed_count);
+    out += &format!("- **Warnings:** {}\n", result.warning_count);
+    out += &format!("- **Total Rows:** {}\n", result.row_count);
+    out += &format!("- **Execution Time:** {:.2}ms\n", info.execution_time_ms);
+    if !info.source.is_empty() {
+        out += &format!("- **Source:** `{}`\n", info.source.replace('`', "'"));
+    }
+    out += "\n";
+    let failures: Vec<&RuleResult> = result.rule_results.iter().filter(|r| r.status == Status::Failed).collect();
+    if !failures.is_empty() {
+        out += "## Validation Failures\n\n| Column | Rule | Message | Severity |\n|--------|------|---------|----------|\n";
+        for rule in failures {
+            out += &format!(
+                "| {} | {} | {} | {} |\n",
+                cell(rule.column.as_deref().unwrap_or("-")),
+                cell(&rule.rule_type),
+                cell(&rule.message),
+                rule.severity.report_severity().as_str()
+            );
+        }
+        out += "\n";
+    }
+    out += "## Rules\n\n| # | Rule | Column | Status | Unexpected | Samples |\n|---|------|--------|--------|------------|---------|\n";
+    for rule in &result.rule_results {
+        let samples: Vec<String> = rule.samples.iter().take(5).map(|s| format!("row {}: {}", s.row, s.value)).collect();
+        out += &format!(
+            "| {} | {} | {} | {} {} | {} | {} |\n",
+            rule.index + 1,
+            cell(&rule.name),
+            cell(rule.column.as_deref().unwrap_or("-")),
+            status_badge(rule.status),
+            rule.status.as_str(),
+            rule.unexpected_count,
+            cell(&samples.join("; "))
+        );
+    }
+    out += &format!("\n---\n*Generated at: {}*\n", info.timestamp);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_format_like_the_seed() {
+        assert_eq!(format_duration(0.43), "0.43ms");
+        assert_eq!(format_duration(1500.0), "1.50s");
+        assert_eq!(format_duration(90_000.0), "1m 30s");
+    }
+}

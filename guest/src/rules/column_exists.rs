@@ -1,0 +1,40 @@
+//! `column_exists`: the data has the column. A missing column fails this rule instead of being an
+//! error, so it is the way to assert on optional columns.
+
+use super::{Outcome, Planner, Rule, Table};
+use crate::document::RuleSpec;
+use serde_json::{json, Value};
+
+struct ColumnExists {
+    column: String,
+}
+
+pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    spec.forbid_mostly().map_err(|e| e.message)?;
+    Ok(Box::new(ColumnExists { column: spec.required_column().map_err(|e| e.message)? }))
+}
+
+impl Rule for ColumnExists {
+    fn rule_type(&self) -> &'static str {
+        "column_exists"
+    }
+    fn column(&self) -> Option<&str> {
+        Some(&self.column)
+    }
+    fn reads_values(&self) -> bool {
+        false
+    }
+    fn parameters(&self) -> Value {
+        json!({})
+    }
+    fn plan(&mut self, _planner: &mut Planner) {}
+    fn evaluate(&self, table: &Table<'_>, _mostly: f64) -> Outcome {
+        let passed = table.schema.field_with_name(&self.column).is_ok();
+        let message = if passed {
+            format!("column '{}' exists", self.column)
+        } else {
+            format!("column '{}' is missing", self.column)
+        };
+        Outcome { passed, evaluated: 0, unexpected: 0, samples: Vec::new(), observed: Value::from(passed), message }
+    }
+}

@@ -1,0 +1,89 @@
+//! `dtype`: the column has the expected type. Family names (`int`, `float`, `string`, `bool`,
+//! `date`, `datetime`) accept every width of the family; exact names (`int32`, `float64`, ...)
+//! accept that width only. The pandera and Arrow spellings are both understood.
+
+use super::{require_column, Outcome, Planner, Rule, Table};
+use crate::document::RuleSpec;
+use crate::values::{logical_type_name, value_kind, ValueKind};
+use arrow_schema::Schema;
+use serde_json::{json, Value};
+
+/// What an expected type name accepts.
+#[derive(Debug, Clone, PartialEq)]
+enum Expected {
+    Family(ValueKind),
+    Exact(&'static str),
+}
+
+const EXACT: &[&str] = &[
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32", "float64",
+];
+
+fn parse_expected(name: &str) -> Option<Expected> {
+    let name = name.trim().to_ascii_lowercase();
+    let family = match name.as_str() {
+        "int" | "integer" => ValueKind::Integer,
+        "float" | "number" | "numeric" => ValueKind::Float,
+        "str" | "string" | "utf8" | "large_string" | "large_utf8" | "text" => ValueKind::String,
+        "bool" | "boolean" => ValueKind::Boolean,
+        "date" | "date32" | "date64" => ValueKind::Date,
+        "datetime" | "timestamp" | "datetime64" => ValueKind::Timestamp,
+        "decimal" => ValueKind::Decimal,
+        "double" => return Some(Expected::Exact("float64")),
+        "long" => return Some(Expected::Exact("int64")),
+        other => return EXACT.iter().find(|e| **e == other).map(|e| Expected::Exact(e)),
+    };
+    Some(Expected::Family(family))
+}
+
+struct Dtype {
+    column: String,
+    written: String,
+    expected: Expected,
+}
+
+pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let column = spec.required_column().map_err(|e| e.message)?;
+    spec.forbid_mostly().map_err(|e| e.message)?;
+    let written = spec.params.require_string(&["dtype", "data_type", "type_"])?;
+    let expected = parse_expected(&written).ok_or_else(|| {
+        format!(
+            "unknown dtype '{written}' (expected int, float, string, bool, date, datetime, decimal, or one of {})",
+            EXACT.join(", ")
+        )
+    })?;
+    Ok(Box::new(Dtype { column, written, expected }))
+}
+
+impl Rule for Dtype {
+    fn rule_type(&self) -> &'static str {
+        "dtype"
+    }
+    fn column(&self) -> Option<&str> {
+        Some(&self.column)
+    }
+    fn reads_values(&self) -> bool {
+        false
+    }
+    fn parameters(&self) -> Value {
+        json!({ "dtype": self.written })
+    }
+    fn plan(&mut self, _planner: &mut Planner) {}
+    fn check_schema(&self, schema: &Schema) -> Result<(), String> {
+        require_column(schema, &self.column)
+    }
+    fn evaluate(&self, table: &Table<'_>, _mostly: f64) -> Outcome {
+        let data_type = table.schema.field_with_name(&self.column).map(|f| f.data_type().clone()).ok();
+        let actual = data_type.as_ref().map(logical_type_name).unwrap_or_else(|| "missing".into());
+        let passed = data_type.as_ref().is_some_and(|dt| match &self.expected {
+            Expected::Family(kind) => value_kind(dt) == *kind,
+            Expected::Exact(name) => logical_type_name(dt) == *name,
+        });
+        let message = if passed {
+            format!("column '{}' has type {actual}, which is {}", self.column, self.written)
+        } else {
+            format!("column '{}' has type {actual}, expected {}", self.column, self.written)
+        };
+        Outcome { passed, evaluated: 0, unexpected: 0, samples: Vec::new(), observed: Value::from(actual), message }
+    }
+}

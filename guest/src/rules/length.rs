@@ -1,0 +1,70 @@
+//! `min_length` and `max_length`: string lengths in characters (Unicode scalar values), not bytes.
+
+use super::{Rule, ValueRule};
+use crate::analyzers::RowPredicate;
+use crate::document::RuleSpec;
+use crate::values::{string_mask, value_kind, ValueKind};
+use arrow_array::Array;
+use arrow_buffer::BooleanBuffer;
+use arrow_schema::DataType;
+use serde_json::json;
+use std::rc::Rc;
+
+pub fn build_min_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let column = spec.required_column().map_err(|e| e.message)?;
+    let min = spec.params.require_count(&["min_length", "min_len", "length", "value"])?;
+    let predicate = LengthPredicate { min: Some(min), max: None };
+    let expectation = format!("have at least {min} characters");
+    Ok(ValueRule::boxed("min_length", column, json!({ "min_length": min }), Rc::new(predicate), expectation))
+}
+
+pub fn build_max_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let column = spec.required_column().map_err(|e| e.message)?;
+    let max = spec.params.require_count(&["max_length", "max_len", "value"])?;
+    let predicate = LengthPredicate { min: None, max: Some(max) };
+    let expectation = format!("have at most {max} characters");
+    Ok(ValueRule::boxed("max_length", column, json!({ "max_length": max }), Rc::new(predicate), expectation))
+}
+
+struct LengthPredicate {
+    min: Option<u64>,
+    max: Option<u64>,
+}
+
+/// Characters in `s`: every byte that does not continue a UTF-8 sequence starts a character.
+fn char_count(s: &str) -> u64 {
+    s.as_bytes().iter().filter(|&&b| (b as i8) >= -0x40).count() as u64
+}
+
+impl RowPredicate for LengthPredicate {
+    fn key(&self) -> String {
+        format!("length:{:?}:{:?}", self.min, self.max)
+    }
+
+    fn check_type(&self, data_type: &DataType) -> Result<(), String> {
+        match value_kind(data_type) {
+            ValueKind::String => Ok(()),
+            _ => Err(format!("has type {data_type}; length rules need a string column")),
+        }
+    }
+
+    fn unexpected(&self, array: &dyn Array) -> Result<BooleanBuffer, String> {
+        let (min, max) = (self.min.unwrap_or(0), self.max.unwrap_or(u64::MAX));
+        string_mask(array, |s| {
+            let n = char_count(s);
+            n < min || n > max
+        })
+        .ok_or_else(|| format!("has type {}; length rules need a string column", array.data_type()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lengths_count_characters_not_bytes() {
+        assert_eq!(super::char_count("héllo"), 5);
+        assert_eq!(super::char_count("日本"), 2);
+        assert_eq!(super::char_count("🦀a"), 2);
+        assert_eq!(super::char_count(""), 0);
+    }
+}

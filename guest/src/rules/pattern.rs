@@ -1,0 +1,54 @@
+//! `regex` and `not_regex`: string values must (not) contain a match of a regular expression.
+//! Like Great Expectations this is a search: anchor with `^...$` for a whole-value match.
+
+use super::{Rule, ValueRule};
+use crate::analyzers::RowPredicate;
+use crate::document::RuleSpec;
+use crate::values::{string_mask, value_kind, ValueKind};
+use arrow_array::Array;
+use arrow_buffer::BooleanBuffer;
+use arrow_schema::DataType;
+use regex::Regex;
+use serde_json::json;
+use std::rc::Rc;
+
+pub fn build_regex(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    build(spec, false)
+}
+
+pub fn build_not_regex(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    build(spec, true)
+}
+
+fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> {
+    let column = spec.required_column().map_err(|e| e.message)?;
+    let pattern = spec.params.require_string(&["pattern", "regex"])?;
+    let regex = Regex::new(&pattern).map_err(|e| format!("invalid pattern: {e}"))?;
+    let (rule_type, expectation) =
+        if forbidden { ("not_regex", format!("not match /{pattern}/")) } else { ("regex", format!("match /{pattern}/")) };
+    let predicate = PatternPredicate { regex, forbidden };
+    Ok(ValueRule::boxed(rule_type, column, json!({ "pattern": pattern }), Rc::new(predicate), expectation))
+}
+
+struct PatternPredicate {
+    regex: Regex,
+    forbidden: bool,
+}
+
+impl RowPredicate for PatternPredicate {
+    fn key(&self) -> String {
+        format!("regex:{}:{}", self.forbidden, self.regex.as_str())
+    }
+
+    fn check_type(&self, data_type: &DataType) -> Result<(), String> {
+        match value_kind(data_type) {
+            ValueKind::String => Ok(()),
+            _ => Err(format!("has type {data_type}; pattern rules need a string column")),
+        }
+    }
+
+    fn unexpected(&self, array: &dyn Array) -> Result<BooleanBuffer, String> {
+        string_mask(array, |s| self.regex.is_match(s) == self.forbidden)
+            .ok_or_else(|| format!("has type {}; pattern rules need a string column", array.data_type()))
+    }
+}

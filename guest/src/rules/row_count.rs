@@ -1,0 +1,51 @@
+//! `row_count`: the number of rows lies within `min` and `max` (inclusive, either optional).
+
+use super::{Outcome, Planner, Rule, Table};
+use crate::document::RuleSpec;
+use serde_json::{json, Value};
+
+struct RowCount {
+    min: Option<u64>,
+    max: Option<u64>,
+}
+
+pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    spec.forbid_column().map_err(|e| e.message)?;
+    spec.forbid_mostly().map_err(|e| e.message)?;
+    let count = |value: Option<Value>, name: &str| -> Result<Option<u64>, String> {
+        value.map(|v| v.as_u64().ok_or(format!("'{name}' must be a whole number >= 0, got {v}"))).transpose()
+    };
+    let min = count(spec.params.take_number(&["min", "min_value"])?, "min")?;
+    let max = count(spec.params.take_number(&["max", "max_value"])?, "max")?;
+    match (min, max) {
+        (None, None) => Err("give 'min', 'max' or both".into()),
+        (Some(lo), Some(hi)) if lo > hi => Err(format!("'min' ({lo}) is greater than 'max' ({hi})")),
+        _ => Ok(Box::new(RowCount { min, max })),
+    }
+}
+
+impl Rule for RowCount {
+    fn rule_type(&self) -> &'static str {
+        "row_count"
+    }
+    fn column(&self) -> Option<&str> {
+        None
+    }
+    fn parameters(&self) -> Value {
+        json!({ "min": self.min, "max": self.max })
+    }
+    fn plan(&mut self, _planner: &mut Planner) {}
+    fn evaluate(&self, table: &Table<'_>, _mostly: f64) -> Outcome {
+        let rows = table.rows;
+        let passed = self.min.is_none_or(|m| rows >= m) && self.max.is_none_or(|m| rows <= m);
+        let bounds = match (self.min, self.max) {
+            (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
+            (Some(lo), None) => format!("at least {lo}"),
+            (None, Some(hi)) => format!("at most {hi}"),
+            (None, None) => "any number of".into(),
+        };
+        let verdict = if passed { "within" } else { "outside" };
+        let message = format!("{rows} rows, {verdict} the expected {bounds} rows");
+        Outcome { passed, evaluated: 0, unexpected: 0, samples: Vec::new(), observed: Value::from(rows), message }
+    }
+}

@@ -1,0 +1,154 @@
+//! `in_set` and `not_in_set`: values must (not) be among a list.
+
+use super::{Rule, ValueRule};
+use crate::analyzers::RowPredicate;
+use crate::document::RuleSpec;
+use crate::temporal::{parse_date, parse_timestamp};
+use crate::values::{bool_mask, number_mask, string_mask, value_kind, Number, ValueKind};
+use arrow_array::Array;
+use arrow_buffer::BooleanBuffer;
+use arrow_schema::DataType;
+use hashbrown::HashSet;
+use serde_json::{json, Value};
+use std::rc::Rc;
+
+type FastSet<T> = HashSet<T, foldhash::fast::FixedState>;
+
+pub fn build_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    build(spec, false)
+}
+
+pub fn build_not_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    build(spec, true)
+}
+
+fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> {
+    let column = spec.required_column().map_err(|e| e.message)?;
+    let names: &[&'static str] =
+        if forbidden { &["values", "value_set", "forbidden_values"] } else { &["values", "value_set", "allowed_values"] };
+    let values = spec.params.require_list(names)?;
+    let set = ValueSet::new(&values)?;
+    let listed = values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
+    let expectation = if forbidden { format!("be outside [{listed}]") } else { format!("be one of [{listed}]") };
+    let rule_type = if forbidden { "not_in_set" } else { "in_set" };
+    let predicate = SetPredicate { set, forbidden, key: format!("{forbidden}{}", Value::Array(values.clone())) };
+    Ok(ValueRule::boxed(rule_type, column, json!({ "values": values }), Rc::new(predicate), expectation))
+}
+
+/// The listed values in every form a column may hold them: text, exact integers, float bits.
+struct ValueSet {
+    texts: FastSet<String>,
+    integers: FastSet<i128>,
+    floats: FastSet<u64>,
+    booleans: [bool; 2],
+    /// The listed strings, for temporal columns (parsed in the column's unit).
+    raw_texts: Vec<String>,
+}
+
+impl ValueSet {
+    fn new(values: &[Value]) -> Result<ValueSet, String> {
+        let mut set = ValueSet {
+            texts: FastSet::default(),
+            integers: FastSet::default(),
+            floats: FastSet::default(),
+            booleans: [false; 2],
+            raw_texts: Vec::new(),
+        };
+        for value in values {
+            match value {
+                Value::String(text) => {
+                    set.raw_texts.push(text.clone());
+                    set.add_number_text(text);
+                    set.texts.insert(text.clone());
+                }
+                Value::Number(n) => {
+                    set.texts.insert(n.to_string());
+                    set.add_number_text(&n.to_string());
+                }
+                Value::Bool(b) => {
+                    set.booleans[usize::from(*b)] = true;
+                    set.texts.insert(b.to_string());
+                }
+                Value::Null => return Err("the value list cannot hold null (nulls are never tested)".into()),
+                other => return Err(format!("the value list can hold strings, numbers and booleans, not {other}")),
+            }
+        }
+        Ok(set)
+    }
+
+    /// Registers the numeric meaning of `text`, if it has one, so "1" matches an integer 1.
+    fn add_number_text(&mut self, text: &str) {
+        if let Ok(i) = text.trim().parse::<i128>() {
+            self.integers.insert(i);
+            self.floats.insert(float_bits(i as f64));
+        } else if let Ok(f) = text.trim().parse::<f64>() {
+            self.floats.insert(float_bits(f));
+            if f.fract() == 0.0 && f.abs() < 1e38 {
+                self.integers.insert(f as i128);
+            }
+        }
+    }
+
+    fn contains_number(&self, n: Number) -> bool {
+        match n {
+            Number::Int(i) => self.integers.contains(&i),
+            Number::Float(f) => self.floats.contains(&float_bits(f)),
+        }
+    }
+
+    /// The listed strings as raw values of a temporal column.
+    fn temporal_values(&self, data_type: &DataType) -> FastSet<i128> {
+        let parse = |text: &str| -> Option<i64> {
+            match data_type {
+                DataType::Date32 => parse_date(text),
+                DataType::Date64 => parse_date(text).map(|d| d * 86_400_000),
+                DataType::Timestamp(unit, _) => parse_timestamp(text, *unit),
+                _ => None,
+            }
+        };
+        let mut values: FastSet<i128> = self.raw_texts.iter().filter_map(|t| parse(t)).map(i128::from).collect();
+        values.extend(self.integers.iter().copied());
+        values
+    }
+}
+
+fn float_bits(f: f64) -> u64 {
+    if f == 0.0 { 0 } else { f.to_bits() }
+}
+
+struct SetPredicate {
+    set: ValueSet,
+    forbidden: bool,
+    key: String,
+}
+
+impl RowPredicate for SetPredicate {
+    fn key(&self) -> String {
+        format!("set:{}", self.key)
+    }
+
+    fn check_type(&self, data_type: &DataType) -> Result<(), String> {
+        match value_kind(data_type) {
+            ValueKind::Other => Err(format!("has type {data_type}, which set rules cannot test")),
+            _ => Ok(()),
+        }
+    }
+
+    fn unexpected(&self, array: &dyn Array) -> Result<BooleanBuffer, String> {
+        let forbidden = self.forbidden;
+        let data_type = array.data_type();
+        let mask = match value_kind(data_type) {
+            ValueKind::String => string_mask(array, |s| self.set.texts.contains(s) == forbidden),
+            ValueKind::Boolean => bool_mask(array, |b| self.set.booleans[usize::from(b)] == forbidden),
+            ValueKind::Date | ValueKind::Timestamp => {
+                let values = self.set.temporal_values(data_type);
+                number_mask(array, |n| match n {
+                    Number::Int(i) => values.contains(&i) == forbidden,
+                    Number::Float(_) => !forbidden,
+                })
+            }
+            _ => number_mask(array, |n| self.set.contains_number(n) == forbidden),
+        };
+        mask.ok_or_else(|| format!("has type {data_type}, which set rules cannot test"))
+    }
+}

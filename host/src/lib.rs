@@ -1,0 +1,15 @@
+//! truthound-kestra: data-quality validation for Kestra. The rules run in a sandboxed
+//! WebAssembly component (`truthound:quality`); this crate reads the data, streams it into the
+//! component and speaks Kestra's script protocol.
+
+pub mod check;
+mod engine_config;
+pub mod error;
+pub mod kestra;
+pub mod output;
+pub mod runtime;
+pub mod source;
+
+pub use check::{run_check, CheckConfig, CheckReport, Preset};
+pub use error::{exit_code, RunError};
+pub use runtime::{Limits, Runtime, Session};

@@ -1,0 +1,254 @@
+//! The sandboxed engine: one wasmtime `Engine` with the guest precompiled into the binary, and a
+//! `Session` per job with its own store, memory limit and wall-clock deadline. The guest gets no
+//! preopened directories, no network and no environment.
+
+use crate::engine_config::engine_config;
+use crate::error::RunError;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wasmtime::component::{Component, Linker, ResourceAny};
+use wasmtime::{ResourceLimiter, Store, Trap};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{ResourceTable, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+wasmtime::component::bindgen!({ world: "engine", path: "../wit" });
+
+pub use exports::truthound::quality::diagnostics::SandboxReport;
+pub use exports::truthound::quality::report::{ReportFormat, RunInfo};
+pub use exports::truthound::quality::types::{
+    CheckOptions, CheckResult, ErrorKind, QualityError, ReportSeverity, RuleResult, Severity, Status,
+};
+
+/// The component as built (for hosts that embed it themselves).
+pub static GUEST_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/guest.wasm"));
+/// The component precompiled by the build script for this wasmtime and `engine_config`.
+static GUEST_PRECOMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/guest.cwasm"));
+
+/// How often the epoch advances; deadlines are rounded up to it.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+/// Bytes the guest's stderr may hold (it only writes there when it panics).
+const GUEST_STDERR_CAPACITY: usize = 64 * 1024;
+
+/// Limits of one session.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Linear memory the guest may grow to.
+    pub memory_bytes: u64,
+    /// Wall-clock time from the session's start.
+    pub timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { memory_bytes: 3 << 30, timeout: Duration::from_secs(300) }
+    }
+}
+
+/// The loaded engine, shared by sessions.
+pub struct Runtime {
+    engine: wasmtime::Engine,
+    pre: EnginePre<HostState>,
+    ticker_stop: Arc<AtomicBool>,
+}
+
+impl Runtime {
+    /// Loads the precompiled guest (about a millisecond: no compilation happens here).
+    pub fn new() -> Result<Runtime, RunError> {
+        let engine = wasmtime::Engine::new(&engine_config()).map_err(engine_error("cannot start wasmtime"))?;
+        // SAFETY: the bytes were produced by this crate's build script with this wasmtime version
+        // and `engine_config`, and are embedded read-only in the binary.
+        let component = unsafe { Component::deserialize(&engine, GUEST_PRECOMPILED) }
+            .map_err(engine_error("cannot load the precompiled engine component"))?;
+        Self::with_component(engine, component)
+    }
+
+    fn with_component(engine: wasmtime::Engine, component: Component) -> Result<Runtime, RunError> {
+        let mut linker = Linker::<HostState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(engine_error("cannot link WASI"))?;
+        let pre = linker.instantiate_pre(&component).map_err(engine_error("the engine component does not link"))?;
+        let pre = EnginePre::new(pre).map_err(engine_error("the engine component does not export truthound:quality"))?;
+        let ticker_stop = Arc::new(AtomicBool::new(false));
+        spawn_epoch_ticker(engine.clone(), ticker_stop.clone());
+        Ok(Runtime { engine, pre, ticker_stop })
+    }
+
+    /// A fresh, isolated instance with its own limits. After a trap a session is poisoned;
+    /// start a new one.
+    pub fn session(&self, limits: Limits) -> Result<Session, RunError> {
+        let stderr = MemoryOutputPipe::new(GUEST_STDERR_CAPACITY);
+        let wasi = WasiCtxBuilder::new().stderr(stderr.clone()).build();
+        let state = HostState {
+            wasi,
+            table: ResourceTable::new(),
+            memory: MemoryLimit { max_bytes: limits.memory_bytes, denied: false },
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.memory);
+        let ticks = limits.timeout.as_nanos().div_ceil(EPOCH_TICK.as_nanos()).max(1);
+        store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
+        store.epoch_deadline_trap();
+        let bindings = self.pre.instantiate(&mut store).map_err(engine_error("cannot start the engine"))?;
+        Ok(Session { store, bindings, stderr, limits, started: Instant::now() })
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.ticker_stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn spawn_epoch_ticker(engine: wasmtime::Engine, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(EPOCH_TICK);
+            engine.increment_epoch();
+        }
+    });
+}
+
+struct HostState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    memory: MemoryLimit,
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+/// Caps linear memory and remembers whether the cap was hit, to explain the trap that follows.
+struct MemoryLimit {
+    max_bytes: u64,
+    denied: bool,
+}
+
+impl ResourceLimiter for MemoryLimit {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        let allowed = desired as u64 <= self.max_bytes;
+        self.denied |= !allowed;
+        Ok(allowed)
+    }
+
+    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(desired <= 1_000_000)
+    }
+}
+
+/// A handle to a guest `checker` resource inside a session.
+#[derive(Clone, Copy)]
+pub struct CheckerHandle(ResourceAny);
+
+/// One job's isolated engine instance.
+pub struct Session {
+    store: Store<HostState>,
+    bindings: Engine,
+    stderr: MemoryOutputPipe,
+    limits: Limits,
+    started: Instant,
+}
+
+impl Session {
+    /// Fails with the timeout error once the session's deadline has passed (checked by the host
+    /// between calls; inside calls the epoch deadline interrupts the guest).
+    pub fn check_deadline(&self) -> Result<(), RunError> {
+        if self.started.elapsed() > self.limits.timeout {
+            return Err(self.timeout_error());
+        }
+        Ok(())
+    }
+
+    fn timeout_error(&self) -> RunError {
+        RunError::Engine(format!(
+            "the run exceeded its timeout of {} s and was stopped (raise it with --timeout)",
+            format_seconds(self.limits.timeout)
+        ))
+    }
+
+    /// Explains a failed guest call: a timeout, the memory limit, or a trap with the guest's
+    /// panic message.
+    fn trap_error(&mut self, error: wasmtime::Error) -> RunError {
+        if matches!(error.downcast_ref::<Trap>(), Some(Trap::Interrupt)) {
+            return self.timeout_error();
+        }
+        if self.store.data().memory.denied {
+            return RunError::Engine(format!(
+                "the engine hit its memory limit of {} MiB (raise it with --memory-limit)",
+                self.limits.memory_bytes >> 20
+            ));
+        }
+        let guest_said = String::from_utf8_lossy(&self.stderr.contents()).trim().to_string();
+        let trap = error.downcast_ref::<Trap>().map(|t| t.to_string()).unwrap_or_else(|| format!("{error:#}"));
+        if guest_said.is_empty() {
+            RunError::Engine(format!("the engine stopped with a trap: {trap}"))
+        } else {
+            RunError::Engine(format!("the engine stopped with a trap: {trap}; it said: {guest_said}"))
+        }
+    }
+
+    /// Runs a guest call, turning traps into engine errors and guest errors into run errors.
+    fn call<T>(
+        &mut self,
+        f: impl FnOnce(&Engine, &mut Store<HostState>) -> wasmtime::Result<Result<T, QualityError>>,
+    ) -> Result<T, RunError> {
+        self.check_deadline()?;
+        match f(&self.bindings, &mut self.store) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(RunError::from_guest(error)),
+            Err(trap) => Err(self.trap_error(trap)),
+        }
+    }
+
+    /// Parses a rule document and plans the check.
+    pub fn create_checker(&mut self, rule_document: &str, options: CheckOptions) -> Result<CheckerHandle, RunError> {
+        self.call(|b, s| b.truthound_quality_check().checker().call_create(s, rule_document, options)).map(CheckerHandle)
+    }
+
+    /// Columns the checker's rules name.
+    pub fn required_columns(&mut self, checker: CheckerHandle) -> Result<Vec<String>, RunError> {
+        self.call(|b, s| b.truthound_quality_check().checker().call_required_columns(s, checker.0).map(Ok))
+    }
+
+    /// Feeds one Arrow IPC stream.
+    pub fn feed(&mut self, checker: CheckerHandle, ipc_stream: &[u8]) -> Result<(), RunError> {
+        self.call(|b, s| b.truthound_quality_check().checker().call_feed(s, checker.0, ipc_stream))
+    }
+
+    /// The checker's partial state.
+    pub fn export_state(&mut self, checker: CheckerHandle) -> Result<Vec<u8>, RunError> {
+        self.call(|b, s| b.truthound_quality_check().checker().call_export_state(s, checker.0).map(Ok))
+    }
+
+    /// Merges a partial state into the checker.
+    pub fn merge_state(&mut self, checker: CheckerHandle, state: &[u8]) -> Result<(), RunError> {
+        self.call(|b, s| b.truthound_quality_check().checker().call_merge_state(s, checker.0, state))
+    }
+
+    /// Evaluates the rules.
+    pub fn finish(&mut self, checker: CheckerHandle) -> Result<CheckResult, RunError> {
+        self.call(|b, s| b.truthound_quality_check().checker().call_finish(s, checker.0))
+    }
+
+    /// Renders a result (the guest owns report formats so every host renders alike).
+    pub fn render_check(&mut self, result: &CheckResult, info: &RunInfo, format: ReportFormat) -> Result<String, RunError> {
+        self.call(|b, s| b.truthound_quality_report().call_render_check(s, result, info, format).map(Ok))
+    }
+
+    /// Asks the guest to read `path` from inside its sandbox.
+    pub fn probe_sandbox(&mut self, path: &str) -> Result<SandboxReport, RunError> {
+        self.call(|b, s| b.truthound_quality_diagnostics().call_probe_sandbox(s, path).map(Ok))
+    }
+}
+
+fn engine_error(context: &'static str) -> impl Fn(wasmtime::Error) -> RunError {
+    move |e| RunError::Engine(format!("{context}: {e:#}"))
+}
+
+/// `0.5`, `300`: seconds without trailing zeros.
+fn format_seconds(duration: Duration) -> String {
+    let text = format!("{:.3}", duration.as_secs_f64());
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}

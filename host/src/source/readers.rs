@@ -1,0 +1,134 @@
+//! One reader per format, each yielding record batches lazily where the format allows it
+//! (JSON arrays have to be parsed whole).
+
+use super::Format;
+use crate::error::RunError;
+use arrow_array::RecordBatch;
+use arrow_schema::{ArrowError, Schema, SchemaRef};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
+use std::fs::File;
+use std::io::{BufReader, Seek};
+use std::path::Path;
+use std::sync::Arc;
+
+type Batches = Box<dyn Iterator<Item = Result<RecordBatch, RunError>>>;
+
+/// Opens `path` as `format`, projected to `columns` when all of them exist.
+pub fn open_reader(
+    path: &Path,
+    format: Format,
+    columns: Option<&[String]>,
+    batch_size: usize,
+) -> Result<(SchemaRef, Batches), RunError> {
+    let name = path.display().to_string();
+    let arrow_error = {
+        let name = name.clone();
+        move |e: ArrowError| RunError::Data(format!("{name}: cannot read {format} data: {}", clean(e)))
+    };
+    let io_error = |e: std::io::Error| RunError::Data(format!("{name}: {e}"));
+    let open = || File::open(path).map_err(io_error);
+    match format {
+        Format::Csv | Format::Tsv => {
+            let delimiter = if format == Format::Tsv { b'\t' } else { b',' };
+            let csv_format = arrow_csv::reader::Format::default().with_header(true).with_delimiter(delimiter);
+            // Types are inferred from every row, so a late "n/a" in a numeric column makes the
+            // column a string instead of failing the read halfway.
+            let (schema, _) = csv_format.infer_schema(BufReader::new(open()?), None).map_err(&arrow_error)?;
+            let mut builder = arrow_csv::ReaderBuilder::new(Arc::new(schema.clone()))
+                .with_format(csv_format)
+                .with_batch_size(batch_size);
+            if let Some(projection) = projection(&schema, columns) {
+                builder = builder.with_projection(projection);
+            }
+            let reader = builder.build(open()?).map_err(&arrow_error)?;
+            Ok((reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
+        }
+        Format::Parquet => {
+            let parquet_error = {
+                let name = name.clone();
+                move |e: parquet::errors::ParquetError| RunError::Data(format!("{name}: not a readable Parquet file: {e}"))
+            };
+            let builder = ParquetRecordBatchReaderBuilder::try_new(open()?).map_err(&parquet_error)?;
+            let mut builder = builder.with_batch_size(batch_size);
+            if let Some(projection) = projection(builder.schema(), columns) {
+                let mask = ProjectionMask::roots(builder.parquet_schema(), projection);
+                builder = builder.with_projection(mask);
+            }
+            let reader = builder.build().map_err(&parquet_error)?;
+            let schema = arrow_array::RecordBatchReader::schema(&reader);
+            Ok((schema, Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
+        }
+        Format::Json => {
+            let bytes = std::fs::read(path).map_err(io_error)?;
+            let records: Vec<serde_json::Value> = serde_json::from_slice(&bytes)
+                .map_err(|e| RunError::Data(format!("{name}: not a valid JSON array of records: {e}")))?;
+            if let Some(position) = records.iter().position(|r| !r.is_object()) {
+                return Err(RunError::Data(format!("{name}: element {position} of the JSON array is not a record")));
+            }
+            let schema = arrow_json::reader::infer_json_schema_from_iterator(records.iter().map(Ok)).map_err(&arrow_error)?;
+            let schema = project_schema(schema, columns);
+            let mut decoder = arrow_json::ReaderBuilder::new(schema.clone())
+                .with_batch_size(batch_size)
+                .build_decoder()
+                .map_err(&arrow_error)?;
+            let mut batches = Vec::new();
+            for chunk in records.chunks(batch_size) {
+                decoder.serialize(chunk).map_err(&arrow_error)?;
+                batches.extend(decoder.flush().map_err(&arrow_error)?.map(Ok));
+            }
+            Ok((schema, Box::new(batches.into_iter())))
+        }
+        Format::Ndjson => {
+            let mut file = open()?;
+            let (schema, _) = arrow_json::reader::infer_json_schema(BufReader::new(&mut file), None).map_err(&arrow_error)?;
+            file.rewind().map_err(io_error)?;
+            let schema = project_schema(schema, columns);
+            let reader = arrow_json::ReaderBuilder::new(schema.clone())
+                .with_batch_size(batch_size)
+                .build(BufReader::new(file))
+                .map_err(&arrow_error)?;
+            Ok((schema, Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
+        }
+        Format::ArrowFile => {
+            let reader = arrow_ipc::reader::FileReader::try_new(open()?, None).map_err(&arrow_error)?;
+            let projection = projection(&reader.schema(), columns);
+            let reader = arrow_ipc::reader::FileReader::try_new(open()?, projection).map_err(&arrow_error)?;
+            Ok((reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
+        }
+        Format::ArrowStream => {
+            let reader = arrow_ipc::reader::StreamReader::try_new(BufReader::new(open()?), None).map_err(&arrow_error)?;
+            let projection = projection(&reader.schema(), columns);
+            let reader =
+                arrow_ipc::reader::StreamReader::try_new(BufReader::new(open()?), projection).map_err(&arrow_error)?;
+            Ok((reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
+        }
+    }
+}
+
+/// Indices of `columns` in `schema`, in schema order, when every one of them exists and at least
+/// one is named. Otherwise `None` (read everything, so the engine can name a missing column
+/// against the full column list).
+fn projection(schema: &Schema, columns: Option<&[String]>) -> Option<Vec<usize>> {
+    let columns = columns.filter(|c| !c.is_empty())?;
+    let mut indices = columns.iter().map(|c| schema.index_of(c).ok()).collect::<Option<Vec<_>>>()?;
+    indices.sort_unstable();
+    indices.dedup();
+    Some(indices)
+}
+
+fn project_schema(schema: Schema, columns: Option<&[String]>) -> SchemaRef {
+    match projection(&schema, columns) {
+        Some(indices) => Arc::new(schema.project(&indices).expect("indices come from this schema")),
+        None => Arc::new(schema),
+    }
+}
+
+/// Arrow error text without the redundant variant prefixes (`Parser error: `, ...).
+fn clean(error: ArrowError) -> String {
+    match error {
+        ArrowError::ParseError(m) | ArrowError::CsvError(m) | ArrowError::JsonError(m) | ArrowError::IpcError(m) => m,
+        ArrowError::IoError(m, _) => m,
+        other => other.to_string(),
+    }
+}
