@@ -1,0 +1,142 @@
+//! Results must not depend on how the data was split: batch sizes, or partial states merged.
+
+use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+use std::sync::Arc;
+use truthound_guest::model::{CheckOptions, CheckResult};
+use truthound_guest::Checker;
+
+const RULES: &str = r#"
+rules:
+  - {type: not_null, column: email}
+  - {type: unique, column: email}
+  - {type: unique, column: id}
+  - {type: regex, column: email, pattern: '^[a-z0-9]+@example\.com$'}
+  - {type: in_range, column: amount, min: 0, max: 900}
+  - {type: in_set, column: status, values: [a, b, c]}
+  - {type: max_length, column: status, value: 1}
+  - {type: row_count, min: 10}
+"#;
+
+/// Deterministic pseudo-random data with nulls, duplicates, out-of-range values and bad strings.
+fn table(rows: usize) -> RecordBatch {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut ids = Vec::new();
+    let mut emails = Vec::new();
+    let mut amounts = Vec::new();
+    let mut statuses = Vec::new();
+    for i in 0..rows {
+        let r = next();
+        ids.push(if r % 50 == 0 { (i / 2) as i64 } else { i as i64 });
+        emails.push(match r % 20 {
+            0 => None,
+            1 => Some("Bad Address".to_string()),
+            2 => Some(format!("u{}@example.com", r % 40)),
+            _ => Some(format!("u{i}x@example.com")),
+        });
+        amounts.push(if r % 30 == 0 { None } else { Some((r % 1000) as f64 - 50.0) });
+        statuses.push(Some(["a", "b", "c", "dd", "e"][(r % 5) as usize]).filter(|_| r % 17 != 0));
+    }
+    RecordBatch::try_from_iter([
+        ("id", Arc::new(Int64Array::from(ids)) as ArrayRef),
+        ("email", Arc::new(StringArray::from(emails)) as ArrayRef),
+        ("amount", Arc::new(Float64Array::from(amounts)) as ArrayRef),
+        ("status", Arc::new(StringArray::from(statuses)) as ArrayRef),
+    ])
+    .unwrap()
+}
+
+/// A small cap keeps samples in the first part; a large one makes every part's samples count.
+const SAMPLE_CAPS: [u32; 2] = [7, 5000];
+
+fn options(sample_failures: u32) -> CheckOptions {
+    CheckOptions { sample_failures, ..CheckOptions::default() }
+}
+
+fn run_in_batches(data: &RecordBatch, batch_size: usize, cap: u32) -> CheckResult {
+    let mut checker = Checker::new(RULES, options(cap)).unwrap();
+    let mut offset = 0;
+    while offset < data.num_rows() {
+        let len = batch_size.min(data.num_rows() - offset);
+        checker.feed_batch(&data.slice(offset, len)).unwrap();
+        offset += len;
+    }
+    checker.finish().unwrap()
+}
+
+/// Splits the rows at `cuts`, checks each part in its own checker, and merges the states in order.
+fn run_merged(data: &RecordBatch, cuts: &[usize], cap: u32) -> CheckResult {
+    let mut bounds = vec![0];
+    bounds.extend_from_slice(cuts);
+    bounds.push(data.num_rows());
+    let states: Vec<Vec<u8>> = bounds
+        .windows(2)
+        .map(|w| {
+            let mut part = Checker::new(RULES, options(cap)).unwrap();
+            part.feed_batch(&data.slice(w[0], w[1] - w[0])).unwrap();
+            part.export_state()
+        })
+        .collect();
+    let mut merged = Checker::new(RULES, options(cap)).unwrap();
+    for state in &states {
+        merged.merge_state(state).unwrap();
+    }
+    merged.finish().unwrap()
+}
+
+#[test]
+fn batch_sizes_do_not_change_any_result() {
+    let data = table(20_000);
+    for cap in SAMPLE_CAPS {
+        let whole = run_in_batches(&data, data.num_rows(), cap);
+        assert!(whole.rule_results.iter().all(|r| r.unexpected_count > 0 || r.rule_type == "row_count"));
+        for size in [1, 7, 1000, 4096, 19_999] {
+            assert_eq!(run_in_batches(&data, size, cap), whole, "batch size {size}, {cap} samples");
+        }
+    }
+}
+
+#[test]
+fn merged_partial_states_equal_a_single_run() {
+    let data = table(20_000);
+    for cap in SAMPLE_CAPS {
+        let whole = run_in_batches(&data, 5000, cap);
+        for cuts in [vec![10_000], vec![1, 2, 3], vec![333, 7000, 7001, 19_000], vec![]] {
+            assert_eq!(run_merged(&data, &cuts, cap), whole, "cuts {cuts:?}, {cap} samples");
+        }
+    }
+}
+
+#[test]
+fn a_value_repeated_across_a_merge_boundary_is_sampled_at_both_rows() {
+    let rules = "- {type: unique, column: v}";
+    let part = |values: Vec<i64>| {
+        let mut checker = Checker::new(rules, options(10)).unwrap();
+        let data = RecordBatch::try_from_iter([("v", Arc::new(Int64Array::from(values)) as ArrayRef)]).unwrap();
+        checker.feed_batch(&data).unwrap();
+        checker.export_state()
+    };
+    let mut merged = Checker::new(rules, options(10)).unwrap();
+    merged.merge_state(&part(vec![1, 2, 3])).unwrap();
+    merged.merge_state(&part(vec![4, 2, 5, 1])).unwrap();
+    let result = merged.finish().unwrap();
+    let rows: Vec<u64> = result.rule_results[0].samples.iter().map(|s| s.row).collect();
+    assert_eq!(rows, vec![0, 1, 4, 6]);
+    assert_eq!(result.rule_results[0].unexpected_count, 4);
+}
+
+#[test]
+fn states_of_other_rules_are_refused() {
+    let data = table(100);
+    let mut part = Checker::new("- {type: not_null, column: id}", options(7)).unwrap();
+    part.feed_batch(&data).unwrap();
+    let mut other = Checker::new(RULES, options(7)).unwrap();
+    let error = other.merge_state(&part.export_state()).unwrap_err();
+    assert!(error.message.contains("other rules"), "{}", error.message);
+    assert!(other.merge_state(b"garbage").unwrap_err().message.contains("corrupt"));
+}
