@@ -12,11 +12,10 @@ struct CompletenessRatio {
 }
 
 pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let min_ratio = spec.params.take_number(&["min_ratio", "ratio", "min_completeness"])?;
     let column = spec.required_column().map_err(|e| e.message)?;
     spec.forbid_mostly().map_err(|e| e.message)?;
-    let min_ratio = spec
-        .params
-        .take_number(&["min_ratio", "ratio", "min_completeness"])?
+    let min_ratio = min_ratio
         .ok_or("missing required field 'min_ratio'")?
         .as_f64()
         .filter(|r| (0.0..=1.0).contains(r))

@@ -11,16 +11,16 @@ use serde_json::json;
 use std::rc::Rc;
 
 pub fn build_min_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
-    let column = spec.required_column().map_err(|e| e.message)?;
     let min = spec.params.require_count(&["min_length", "min_len", "length", "value"])?;
+    let column = spec.required_column().map_err(|e| e.message)?;
     let predicate = LengthPredicate { min: Some(min), max: None };
     let expectation = format!("have at least {min} characters");
     Ok(ValueRule::boxed("min_length", column, json!({ "min_length": min }), Rc::new(predicate), expectation))
 }
 
 pub fn build_max_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
-    let column = spec.required_column().map_err(|e| e.message)?;
     let max = spec.params.require_count(&["max_length", "max_len", "value"])?;
+    let column = spec.required_column().map_err(|e| e.message)?;
     let predicate = LengthPredicate { min: None, max: Some(max) };
     let expectation = format!("have at most {max} characters");
     Ok(ValueRule::boxed("max_length", column, json!({ "max_length": max }), Rc::new(predicate), expectation))

@@ -107,6 +107,7 @@ impl Planner {
     }
 }
 
+/// Builds a rule from its spec. Convention: take every parameter first, then validate.
 type Constructor = fn(&mut RuleSpec) -> Result<Box<dyn Rule>, String>;
 
 /// Rule types and their constructors. Aliases are extra rows with the same constructor.
@@ -134,9 +135,15 @@ pub fn build_rule(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, crate::model::Qu
     let Some((_, build)) = REGISTRY.iter().find(|(name, _)| *name == spec.rule_type) else {
         return Err(spec.error(unknown_type_message(&spec.rule_type)));
     };
-    let rule = build(spec).map_err(|e| spec.error(e))?;
-    std::mem::take(&mut spec.params).finish().map_err(|e| spec.error(e))?;
-    Ok(rule)
+    // Constructors take every parameter before validating any, so parameters left over after a
+    // failure are unknown ones, and a misspelt name is the likelier cause of the failure.
+    let built = build(spec);
+    let leftovers = std::mem::take(&mut spec.params).finish();
+    match (built, leftovers) {
+        (Ok(rule), Ok(())) => Ok(rule),
+        (_, Err(unknown)) => Err(spec.error(unknown)),
+        (Err(error), Ok(())) => Err(spec.error(error)),
+    }
 }
 
 fn unknown_type_message(rule_type: &str) -> String {

@@ -10,13 +10,14 @@ struct RowCount {
 }
 
 pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let min = spec.params.take_number(&["min", "min_value"])?;
+    let max = spec.params.take_number(&["max", "max_value"])?;
     spec.forbid_column().map_err(|e| e.message)?;
     spec.forbid_mostly().map_err(|e| e.message)?;
     let count = |value: Option<Value>, name: &str| -> Result<Option<u64>, String> {
         value.map(|v| v.as_u64().ok_or(format!("'{name}' must be a whole number >= 0, got {v}"))).transpose()
     };
-    let min = count(spec.params.take_number(&["min", "min_value"])?, "min")?;
-    let max = count(spec.params.take_number(&["max", "max_value"])?, "max")?;
+    let (min, max) = (count(min, "min")?, count(max, "max")?);
     match (min, max) {
         (None, None) => Err("give 'min', 'max' or both".into()),
         (Some(lo), Some(hi)) if lo > hi => Err(format!("'min' ({lo}) is greater than 'max' ({hi})")),

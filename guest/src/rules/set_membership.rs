@@ -23,10 +23,10 @@ pub fn build_not_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
 }
 
 fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> {
-    let column = spec.required_column().map_err(|e| e.message)?;
     let names: &[&'static str] =
         if forbidden { &["values", "value_set", "forbidden_values"] } else { &["values", "value_set", "allowed_values"] };
     let values = spec.params.require_list(names)?;
+    let column = spec.required_column().map_err(|e| e.message)?;
     let set = ValueSet::new(&values)?;
     let listed = values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
     let expectation = if forbidden { format!("be outside [{listed}]") } else { format!("be one of [{listed}]") };
