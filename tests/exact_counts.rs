@@ -137,3 +137,21 @@ fn counts_equal_direct_computation_in_every_format_and_batch_size() {
         assert_eq!(results, reference, "{file} in batches of {batch_size} differs from the Parquet run");
     }
 }
+
+#[test]
+fn row_counts_need_no_column_data_in_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = Table::generate(12_345, 7);
+    let d = dir.path();
+    table.write_parquet(&d.join("t.parquet"));
+    table.write_csv(&d.join("t.csv"), b',');
+    table.write_ndjson(&d.join("t.ndjson"));
+    table.write_json_array(&d.join("t.json"));
+    table.write_arrow_file(&d.join("t.arrow"));
+    table.write_arrow_stream(&d.join("t.arrows"));
+    for file in ["t.parquet", "t.csv", "t.ndjson", "t.json", "t.arrow", "t.arrows"] {
+        let run = run_in(d, &["check", file, "--rule", r#"{"type": "row_count", "min": 12345, "max": 12345}"#]);
+        run.expect_code(0);
+        assert_eq!(run.outputs()["result"]["total_rows"], 12_345, "{file}");
+    }
+}

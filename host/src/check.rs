@@ -4,6 +4,7 @@ use crate::error::RunError;
 use crate::runtime::{CheckOptions, CheckResult, Limits, ReportFormat, ReportSeverity, RunInfo, Runtime, Session, Status};
 use crate::source::{self, ReadOptions};
 use arrow_ipc::writer::StreamWriter;
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// The seed's `CheckScriptConfig` settings that a check run uses.
@@ -91,20 +92,16 @@ pub fn run_check(runtime: &Runtime, uri: &str, rule_document: &str, config: &Che
     let checker = session.create_checker(rule_document, options)?;
     let columns = session.required_columns(checker)?;
     let read_options = ReadOptions { columns: Some(columns), batch_size: config.batch_size };
-    let data = source::open(uri, &read_options)?;
-    let mut ipc = Vec::new();
-    let mut fed_any = false;
-    for batch in data.batches {
-        let batch = batch?;
-        session.check_deadline()?;
-        encode_ipc(&data.schema, Some(&batch), &mut ipc)?;
-        session.feed(checker, &ipc)?;
-        fed_any = true;
-    }
-    if !fed_any {
-        // No rows: the engine still needs the schema to resolve columns.
-        encode_ipc(&data.schema, None, &mut ipc)?;
-        session.feed(checker, &ipc)?;
+    let encoded = spawn_reader(uri.to_string(), read_options);
+    loop {
+        let next = encoded.recv_timeout(session.remaining()).map_err(|e| match e {
+            RecvTimeoutError::Timeout => session.check_deadline().err().unwrap_or_else(|| RunError::Engine("the reader stalled".into())),
+            RecvTimeoutError::Disconnected => RunError::Data(format!("{uri}: the reader stopped unexpectedly")),
+        })?;
+        match next? {
+            Encoded::Batch(ipc) => session.feed(checker, &ipc)?,
+            Encoded::End => break,
+        }
     }
     let result = session.finish(checker)?;
     let info = RunInfo {
@@ -116,16 +113,59 @@ pub fn run_check(runtime: &Runtime, uri: &str, rule_document: &str, config: &Che
     Ok(CheckReport { result, info, session })
 }
 
-/// Writes an Arrow IPC stream (schema, then `batch` if any) into `out`, reusing its allocation.
-fn encode_ipc(schema: &arrow_schema::Schema, batch: Option<&arrow_array::RecordBatch>, out: &mut Vec<u8>) -> Result<(), RunError> {
-    out.clear();
+/// Encoded batches in flight between the reader thread and the engine: enough to keep both busy,
+/// few enough to bound memory.
+const BATCHES_IN_FLIGHT: usize = 2;
+
+/// What the reader thread sends.
+enum Encoded {
+    /// An Arrow IPC stream of the schema and one batch (or the schema alone when the data has no
+    /// rows, so the engine can still resolve columns).
+    Batch(Vec<u8>),
+    /// Every batch was sent.
+    End,
+}
+
+/// Reads and IPC-encodes the data on its own thread, so decoding overlaps with the engine's work.
+/// The thread stops at the first error (sent as the last message) or when the receiver is gone.
+fn spawn_reader(uri: String, options: ReadOptions) -> Receiver<Result<Encoded, RunError>> {
+    let (sender, receiver) = sync_channel(BATCHES_IN_FLIGHT);
+    std::thread::spawn(move || {
+        let send_all = || -> Result<(), RunError> {
+            let data = source::open(&uri, &options)?;
+            let mut sent_any = false;
+            for batch in data.batches {
+                let ipc = encode_ipc(&data.schema, Some(&batch?))?;
+                if sender.send(Ok(Encoded::Batch(ipc))).is_err() {
+                    return Ok(());
+                }
+                sent_any = true;
+            }
+            if !sent_any {
+                let ipc = encode_ipc(&data.schema, None)?;
+                let _ = sender.send(Ok(Encoded::Batch(ipc)));
+            }
+            let _ = sender.send(Ok(Encoded::End));
+            Ok(())
+        };
+        if let Err(error) = send_all() {
+            let _ = sender.send(Err(error));
+        }
+    });
+    receiver
+}
+
+/// An Arrow IPC stream of the schema, then `batch` if any.
+fn encode_ipc(schema: &arrow_schema::Schema, batch: Option<&arrow_array::RecordBatch>) -> Result<Vec<u8>, RunError> {
     let fail = |e: arrow_schema::ArrowError| RunError::Data(format!("cannot encode a batch for the engine: {e}"));
-    let mut writer = StreamWriter::try_new(&mut *out, schema).map_err(fail)?;
+    let mut out = Vec::new();
+    let mut writer = StreamWriter::try_new(&mut out, schema).map_err(fail)?;
     if let Some(batch) = batch {
         writer.write(batch).map_err(fail)?;
     }
     writer.finish().map_err(fail)?;
-    Ok(())
+    drop(writer);
+    Ok(out)
 }
 
 /// Now, as ISO 8601 in UTC with microseconds (`2026-11-26T07:01:05.123456+00:00`, like Python's

@@ -161,6 +161,11 @@ impl Session {
         Ok(())
     }
 
+    /// Time left before the deadline.
+    pub fn remaining(&self) -> Duration {
+        self.limits.timeout.saturating_sub(self.started.elapsed())
+    }
+
     fn timeout_error(&self) -> RunError {
         RunError::Engine(format!(
             "the run exceeded its timeout of {} s and was stopped (raise it with --timeout)",

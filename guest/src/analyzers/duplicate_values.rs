@@ -2,39 +2,30 @@
 //! value occurs more than once is unexpected (Great Expectations semantics).
 //!
 //! Memory: each distinct value costs its key bytes (8 for numbers and dates, the UTF-8 bytes for
-//! strings) plus about 45 bytes of bookkeeping. Values live in one arena, so there is no
-//! allocation per row or per value.
+//! strings) plus about 35 bytes of bookkeeping (see `ValueTable`, plus a count and a first row).
+//! There is no allocation per row or per value.
 
 use super::{column, decode, encode, null_count, Analyzer, RowsMetric};
 use crate::model::{FailureSample, QualityError};
 use crate::values::{for_each_value_key, render_key};
 use arrow_array::RecordBatch;
 use arrow_schema::DataType;
-use hashbrown::hash_table::{Entry, HashTable};
+use super::value_table::{Slot, ValueTable};
 use serde::{Deserialize, Serialize};
-use std::hash::BuildHasher;
 
 pub struct DuplicateValues {
     column: String,
     data_type: Option<DataType>,
     sample_cap: usize,
-    hasher: foldhash::fast::FixedState,
-    table: HashTable<u32>,
-    values: Vec<DistinctValue>,
-    arena: Vec<u8>,
+    values: ValueTable,
+    /// Occurrences per value id.
+    counts: Vec<u64>,
+    /// First row per value id.
+    first_rows: Vec<u64>,
     /// Second and later occurrences as (row, value id), only the first `sample_cap` of them:
     /// with each value's first row they hold the first `sample_cap` duplicate rows.
     repeats: Vec<(u64, u32)>,
     evaluated: u64,
-}
-
-#[derive(Clone, Copy)]
-struct DistinctValue {
-    hash: u64,
-    start: usize,
-    len: u32,
-    count: u64,
-    first_row: u64,
 }
 
 /// The exported form: values in first-seen order.
@@ -54,10 +45,9 @@ impl DuplicateValues {
             column: column.to_string(),
             data_type: None,
             sample_cap: sample_cap as usize,
-            hasher: foldhash::fast::FixedState::with_seed(0x7275_7468),
-            table: HashTable::new(),
-            values: Vec::new(),
-            arena: Vec::new(),
+            values: ValueTable::default(),
+            counts: Vec::new(),
+            first_rows: Vec::new(),
             repeats: Vec::new(),
             evaluated: 0,
         }
@@ -65,39 +55,22 @@ impl DuplicateValues {
 
     /// Counts `count` occurrences of `key`, the first at `row`; returns the value's id. A value
     /// seen before records `row` as a repeat while fewer than `repeat_limit` are recorded.
+    #[inline]
     fn observe(&mut self, key: &[u8], count: u64, row: u64, repeat_limit: usize) -> u32 {
-        let hash = self.hasher.hash_one(key);
-        let Self { table, values, arena, .. } = self;
-        let found = table.entry(
-            hash,
-            |&id| {
-                let v = &values[id as usize];
-                v.hash == hash && &arena[v.start..v.start + v.len as usize] == key
-            },
-            |&id| values[id as usize].hash,
-        );
-        match found {
-            Entry::Occupied(slot) => {
-                let id = *slot.get();
-                values[id as usize].count += count;
+        match self.values.insert(key) {
+            Slot::Existing(id) => {
+                self.counts[id as usize] += count;
                 if self.repeats.len() < repeat_limit {
                     self.repeats.push((row, id));
                 }
                 id
             }
-            Entry::Vacant(slot) => {
-                let id = u32::try_from(values.len()).expect("fewer than 2^32 distinct values per column");
-                values.push(DistinctValue { hash, start: arena.len(), len: key.len() as u32, count, first_row: row });
-                arena.extend_from_slice(key);
-                slot.insert(id);
+            Slot::New(id) => {
+                self.counts.push(count);
+                self.first_rows.push(row);
                 id
             }
         }
-    }
-
-    fn key(&self, id: u32) -> &[u8] {
-        let v = &self.values[id as usize];
-        &self.arena[v.start..v.start + v.len as usize]
     }
 }
 
@@ -125,17 +98,16 @@ impl Analyzer for DuplicateValues {
     fn export(&self) -> Vec<u8> {
         let mut state = DuplicateState {
             evaluated: self.evaluated,
-            keys: Vec::with_capacity(self.arena.len()),
+            keys: Vec::new(),
             lens: Vec::with_capacity(self.values.len()),
-            counts: Vec::with_capacity(self.values.len()),
-            first_rows: Vec::with_capacity(self.values.len()),
+            counts: self.counts.clone(),
+            first_rows: self.first_rows.clone(),
             repeats: self.repeats.clone(),
         };
-        for (id, v) in self.values.iter().enumerate() {
-            state.keys.extend_from_slice(self.key(id as u32));
-            state.lens.push(v.len);
-            state.counts.push(v.count);
-            state.first_rows.push(v.first_row);
+        for id in 0..self.values.len() as u32 {
+            let key = self.values.get(id);
+            state.keys.extend_from_slice(key);
+            state.lens.push(key.len() as u32);
         }
         encode(&state)
     }
@@ -166,21 +138,21 @@ impl Analyzer for DuplicateValues {
     }
 
     fn metric(&self) -> RowsMetric {
-        let duplicated = |v: &&DistinctValue| v.count > 1;
-        let unexpected = self.values.iter().filter(duplicated).map(|v| v.count).sum();
+        let unexpected = self.counts.iter().filter(|&&c| c > 1).sum();
         let mut rows: Vec<(u64, u32)> = self
-            .values
+            .counts
             .iter()
+            .zip(&self.first_rows)
             .enumerate()
-            .filter(|(_, v)| v.count > 1)
-            .map(|(id, v)| (v.first_row, id as u32))
+            .filter(|(_, (count, _))| **count > 1)
+            .map(|(id, (_, first_row))| (*first_row, id as u32))
             .chain(self.repeats.iter().copied())
             .collect();
         rows.sort_unstable();
         rows.truncate(self.sample_cap);
         let data_type = self.data_type.clone().unwrap_or(DataType::Utf8);
         let samples =
-            rows.into_iter().map(|(row, id)| FailureSample { row, value: render_key(&data_type, self.key(id)) }).collect();
+            rows.into_iter().map(|(row, id)| FailureSample { row, value: render_key(&data_type, self.values.get(id)) }).collect();
         RowsMetric { evaluated: self.evaluated, unexpected, samples }
     }
 

@@ -5,6 +5,7 @@ mod duplicate_values;
 mod null_rows;
 mod samples;
 mod unexpected_rows;
+mod value_table;
 
 pub use duplicate_values::DuplicateValues;
 pub use null_rows::NullRows;

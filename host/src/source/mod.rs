@@ -19,7 +19,7 @@ pub const DEFAULT_BATCH_SIZE: usize = 64 * 1024;
 pub struct BatchSource {
     pub format: Format,
     pub schema: SchemaRef,
-    pub batches: Box<dyn Iterator<Item = Result<RecordBatch, RunError>>>,
+    pub batches: Box<dyn Iterator<Item = Result<RecordBatch, RunError>> + Send>,
 }
 
 /// Options of a read.

@@ -12,7 +12,7 @@ use std::io::{BufReader, Seek};
 use std::path::Path;
 use std::sync::Arc;
 
-type Batches = Box<dyn Iterator<Item = Result<RecordBatch, RunError>>>;
+type Batches = Box<dyn Iterator<Item = Result<RecordBatch, RunError>> + Send>;
 
 /// Opens `path` as `format`, projected to `columns` when all of them exist.
 pub fn open_reader(
@@ -106,12 +106,11 @@ pub fn open_reader(
     }
 }
 
-/// Indices of `columns` in `schema`, in schema order, when every one of them exists and at least
-/// one is named. Otherwise `None` (read everything, so the engine can name a missing column
-/// against the full column list).
+/// Indices of `columns` in `schema`, in schema order, when every one of them exists (none at all
+/// when the rules need no column, e.g. only `row_count`). Otherwise `None`: read everything, so
+/// the engine can name a missing column against the full column list.
 fn projection(schema: &Schema, columns: Option<&[String]>) -> Option<Vec<usize>> {
-    let columns = columns.filter(|c| !c.is_empty())?;
-    let mut indices = columns.iter().map(|c| schema.index_of(c).ok()).collect::<Option<Vec<_>>>()?;
+    let mut indices = columns?.iter().map(|c| schema.index_of(c).ok()).collect::<Option<Vec<_>>>()?;
     indices.sort_unstable();
     indices.dedup();
     Some(indices)
