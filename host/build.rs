@@ -44,7 +44,8 @@ fn build_guest(workspace: &Path, out_dir: &Path) -> PathBuf {
     ensure_wasm_target();
     // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out; the guest gets <target>/guest-build,
     // shared by every profile so it is built once.
-    let target_dir = out_dir.ancestors().nth(4).map(|t| t.join("guest-build")).unwrap_or_else(|| out_dir.join("guest-build"));
+    let target_dir =
+        out_dir.ancestors().nth(4).map(|t| t.join("guest-build")).unwrap_or_else(|| out_dir.join("guest-build"));
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -53,7 +54,9 @@ fn build_guest(workspace: &Path, out_dir: &Path) -> PathBuf {
         .arg("--target-dir")
         .arg(&target_dir);
     // Flags meant for the host build must not leak into the wasm build.
-    for variable in ["CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS", "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR", "CARGO_BUILD_RUSTFLAGS"] {
+    for variable in
+        ["CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS", "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR", "CARGO_BUILD_RUSTFLAGS"]
+    {
         command.env_remove(variable);
     }
     let output = command.output().unwrap_or_else(|e| fail(&format!("cannot run cargo to build the guest: {e}")));
@@ -78,7 +81,9 @@ fn ensure_wasm_target() {
     }
     let status = Command::new("rustup").args(["target", "add", GUEST_TARGET]).status();
     if !matches!(status, Ok(s) if s.success()) {
-        fail(&format!("the Rust target {GUEST_TARGET} is missing and `rustup target add {GUEST_TARGET}` failed; install it and rebuild"));
+        fail(&format!(
+            "the Rust target {GUEST_TARGET} is missing and `rustup target add {GUEST_TARGET}` failed; install it and rebuild"
+        ));
     }
 }
 

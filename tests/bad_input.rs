@@ -19,7 +19,8 @@ fn expect_failure(dir: &std::path::Path, args: &[&str], code: i32, expected: &st
     assert!(run.stderr.contains(expected), "{args:?}: expected {expected:?} in stderr: {}", run.stderr);
     assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
     assert!(run.stdout.is_empty(), "no outputs on error: {}", run.stdout);
-    let entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    let entries: Vec<_> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
     assert!(!entries.iter().any(|n| n.contains("report.json")), "{args:?} left {entries:?}");
 }
 
@@ -48,14 +49,34 @@ fn rule_problems_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("data.csv"), "id,amount\n1,5\n2,7\n").unwrap();
-    expect_failure(d, &["data.csv", "--rule", r#"{"type": "not_null", "column": "amout"}"#], 2, "unknown column 'amout' (did you mean 'amount'?)");
-    expect_failure(d, &["data.csv", "--rule", r#"{"type": "is_positive", "column": "amount"}"#], 2, "unknown rule type 'is_positive'");
+    expect_failure(
+        d,
+        &["data.csv", "--rule", r#"{"type": "not_null", "column": "amout"}"#],
+        2,
+        "unknown column 'amout' (did you mean 'amount'?)",
+    );
+    expect_failure(
+        d,
+        &["data.csv", "--rule", r#"{"type": "is_positive", "column": "amount"}"#],
+        2,
+        "unknown rule type 'is_positive'",
+    );
     std::fs::write(d.join("bad.yaml"), "rules:\n  - {type: not_null, column: id\n").unwrap();
     expect_failure(d, &["data.csv", "--rules", "bad.yaml"], 2, "not valid YAML or JSON");
     std::fs::write(d.join("typo.yaml"), "rules:\n  - {type: in_range, column: amount, minimum: 0}\n").unwrap();
-    expect_failure(d, &["data.csv", "--rules", "typo.yaml"], 2, "rule 1 (in_range on 'amount'): unknown parameter 'minimum'");
+    expect_failure(
+        d,
+        &["data.csv", "--rules", "typo.yaml"],
+        2,
+        "rule 1 (in_range on 'amount'): unknown parameter 'minimum'",
+    );
     expect_failure(d, &["data.csv", "--rules", "nowhere.yaml"], 2, "cannot read the rule document nowhere.yaml");
-    expect_failure(d, &["data.csv", "--rule", r#"{"type": "regex", "column": "amount", "pattern": "x"}"#], 2, "pattern rules need a string column");
+    expect_failure(
+        d,
+        &["data.csv", "--rule", r#"{"type": "regex", "column": "amount", "pattern": "x"}"#],
+        2,
+        "pattern rules need a string column",
+    );
     expect_failure(d, &["data.csv", "--rule", RULE, "--timeout=0"], 2, "--timeout must be a positive number");
     let usage = support::run_in(d, &["check", "data.csv"]);
     assert_eq!(usage.code, 2, "clap usage errors exit 2");
@@ -65,7 +86,8 @@ fn rule_problems_exit_2() {
 fn a_header_only_csv_is_zero_rows_not_an_error() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("header.csv"), "id,email\n").unwrap();
-    let run = run_in(dir.path(), &["check", "header.csv", "--rule", RULE, "--rule", r#"{"type": "row_count", "min": 1}"#]);
+    let run =
+        run_in(dir.path(), &["check", "header.csv", "--rule", RULE, "--rule", r#"{"type": "row_count", "min": 1}"#]);
     run.expect_code(1);
     let outputs = run.outputs();
     assert_eq!(outputs["result"]["total_rows"], 0);

@@ -93,17 +93,35 @@ fn reports_are_written_in_each_format() {
     let data = root.join("examples/orders.csv");
     let rules = root.join("examples/orders.rules.yaml");
     for (format, check) in [
-        ("json", (|text: &str| serde_json::from_str::<Value>(text).unwrap()["status"] == "warning") as fn(&str) -> bool),
+        (
+            "json",
+            (|text: &str| serde_json::from_str::<Value>(text).unwrap()["status"] == "warning") as fn(&str) -> bool,
+        ),
         ("yaml", |text: &str| text.contains("status: warning") && text.contains("pass_rate_formatted: 100.0%")),
-        ("markdown", |text: &str| text.starts_with("# Data Quality Report") && text.contains("| in_set(status) | status |")),
+        ("markdown", |text: &str| {
+            text.starts_with("# Data Quality Report") && text.contains("| in_set(status) | status |")
+        }),
     ] {
         let path = dir.path().join(format!("report.{format}"));
-        let args = ["check", data.to_str().unwrap(), "--rules", rules.to_str().unwrap(), "--format", format, "--output", path.to_str().unwrap()];
+        let args = [
+            "check",
+            data.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--format",
+            format,
+            "--output",
+            path.to_str().unwrap(),
+        ];
         run_in(dir.path(), &args).expect_code(0);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(check(&text), "{format} report:\n{text}");
     }
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().ends_with(".tmp")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
 

@@ -5,7 +5,7 @@ mod support;
 
 use serde_json::Value;
 use std::path::Path;
-use support::data::{duplicated_rows, failing_rows, null_rows, Table};
+use support::data::{Table, duplicated_rows, failing_rows, null_rows};
 use support::{rule_results, run_in};
 
 const ROWS: usize = 30_000;

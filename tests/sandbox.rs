@@ -74,7 +74,16 @@ fn the_cli_reports_a_timeout_with_exit_code_4() {
     support::data::Table::generate(400_000, 9).write_parquet(&dir.path().join("big.parquet"));
     let run = support::run_in(
         dir.path(),
-        &["check", "big.parquet", "--rule", r#"{"type": "unique", "column": "email"}"#, "--timeout", "0.02", "--output", "r.json"],
+        &[
+            "check",
+            "big.parquet",
+            "--rule",
+            r#"{"type": "unique", "column": "email"}"#,
+            "--timeout",
+            "0.02",
+            "--output",
+            "r.json",
+        ],
     );
     run.expect_code(4);
     assert!(run.stderr.contains("exceeded its timeout of 0.02 s"), "{}", run.stderr);

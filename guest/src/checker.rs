@@ -1,10 +1,10 @@
 //! A streaming check: rules planned into shared analyzers, fed Arrow IPC batches, merged with
 //! other partial states, finished into a result.
 
-use crate::analyzers::{decode, encode, Analyzer, RowsMetric};
-use crate::document::{parse_document, RuleDocument, RuleSpec};
+use crate::analyzers::{Analyzer, RowsMetric, decode, encode};
+use crate::document::{RuleDocument, RuleSpec, parse_document};
 use crate::model::{CheckOptions, CheckResult, ErrorKind, QualityError, RuleResult, Status};
-use crate::rules::{build_rule, Planner, Rule, Table};
+use crate::rules::{Planner, Rule, Table, build_rule};
 use arrow_array::RecordBatch;
 use arrow_buffer::Buffer;
 use arrow_ipc::reader::StreamDecoder;
@@ -110,7 +110,8 @@ impl Checker {
         }
         for (rule, spec) in self.rules.iter().zip(&self.specs) {
             rule.check_schema(&schema).map_err(|e| {
-                let kind = if e.starts_with("unknown column") { ErrorKind::UnknownColumn } else { ErrorKind::RuleDocument };
+                let kind =
+                    if e.starts_with("unknown column") { ErrorKind::UnknownColumn } else { ErrorKind::RuleDocument };
                 QualityError::new(kind, format!("{}: {e}", spec.label()))
             })?;
         }
@@ -227,10 +228,15 @@ impl Checker {
 
 /// Batches after the first must have the first one's column names and types.
 fn same_columns(known: &Schema, schema: &Schema) -> Result<(), QualityError> {
-    let describe =
-        |s: &Schema| s.fields().iter().map(|f| format!("{}: {}", f.name(), f.data_type())).collect::<Vec<_>>().join(", ");
+    let describe = |s: &Schema| {
+        s.fields().iter().map(|f| format!("{}: {}", f.name(), f.data_type())).collect::<Vec<_>>().join(", ")
+    };
     let same = known.fields().len() == schema.fields().len()
-        && known.fields().iter().zip(schema.fields()).all(|(a, b)| a.name() == b.name() && a.data_type() == b.data_type());
+        && known
+            .fields()
+            .iter()
+            .zip(schema.fields())
+            .all(|(a, b)| a.name() == b.name() && a.data_type() == b.data_type());
     if same {
         Ok(())
     } else {

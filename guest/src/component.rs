@@ -3,7 +3,7 @@
 wit_bindgen::generate!({ world: "engine", path: "../wit" });
 
 use crate::model;
-use crate::report::{render_check, ReportFormat, RunInfo};
+use crate::report::{ReportFormat, RunInfo, render_check};
 use exports::truthound::quality::{check, diagnostics, report, types};
 use std::cell::RefCell;
 

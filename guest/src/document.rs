@@ -128,9 +128,9 @@ impl RuleParams {
     pub fn require_count(&mut self, names: &[&'static str]) -> Result<u64, String> {
         match self.take(names)? {
             None => Err(format!("missing required field '{}'", names[0])),
-            Some(Value::Number(n)) => n
-                .as_u64()
-                .ok_or_else(|| format!("'{}' must be a whole number >= 0, got {n}", names[0])),
+            Some(Value::Number(n)) => {
+                n.as_u64().ok_or_else(|| format!("'{}' must be a whole number >= 0, got {n}", names[0]))
+            }
             Some(other) => Err(format!("'{}' must be a whole number, got {other}", names[0])),
         }
     }
@@ -214,9 +214,8 @@ pub fn parse_document(text: &str) -> Result<RuleDocument, QualityError> {
 pub fn parse_rule_list(rules: &[String]) -> Result<RuleDocument, QualityError> {
     let mut parsed = Vec::with_capacity(rules.len());
     for (index, text) in rules.iter().enumerate() {
-        let value: Value = serde_yaml_ng::from_str(text).map_err(|e| {
-            QualityError::rule_document(format!("rule {} is not valid YAML or JSON: {e}", index + 1))
-        })?;
+        let value: Value = serde_yaml_ng::from_str(text)
+            .map_err(|e| QualityError::rule_document(format!("rule {} is not valid YAML or JSON: {e}", index + 1)))?;
         parsed.push(parse_rule(index, value, &Defaults::default())?);
     }
     Ok(RuleDocument { name: None, description: None, rules: parsed })

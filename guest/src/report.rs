@@ -1,7 +1,7 @@
 //! Renders check results: the seed's Kestra output envelope as JSON or YAML, and a Markdown report.
 
 use crate::model::{CheckResult, RuleResult, Status};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// Facts the host knows about a run.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,8 +29,12 @@ pub fn render_check(result: &CheckResult, info: &RunInfo, format: ReportFormat) 
             text.push('\n');
             text
         }
-        ReportFormat::JsonCompact => serde_json::to_string(&check_envelope(result, info)).expect("JSON values serialise"),
-        ReportFormat::Yaml => serde_yaml_ng::to_string(&check_envelope(result, info)).expect("JSON values serialise as YAML"),
+        ReportFormat::JsonCompact => {
+            serde_json::to_string(&check_envelope(result, info)).expect("JSON values serialise")
+        }
+        ReportFormat::Yaml => {
+            serde_yaml_ng::to_string(&check_envelope(result, info)).expect("JSON values serialise as YAML")
+        }
         ReportFormat::Markdown => markdown(result, info),
     }
 }

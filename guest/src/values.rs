@@ -189,7 +189,9 @@ pub fn render_value(array: &dyn Array, row: usize) -> String {
         DataType::Utf8View => array.as_string_view().value(row).to_string(),
         DataType::Boolean => array.as_boolean().value(row).to_string(),
         DataType::Date32 => crate::temporal::format_date(array.as_primitive::<Date32Type>().value(row) as i64),
-        DataType::Date64 => crate::temporal::format_date(array.as_primitive::<Date64Type>().value(row).div_euclid(86_400_000)),
+        DataType::Date64 => {
+            crate::temporal::format_date(array.as_primitive::<Date64Type>().value(row).div_euclid(86_400_000))
+        }
         DataType::Timestamp(unit, _) => {
             let value = match unit {
                 TimeUnit::Second => array.as_primitive::<TimestampSecondType>().value(row),
@@ -312,7 +314,9 @@ pub fn render_key(data_type: &DataType, key: &[u8]) -> String {
         DataType::Date32 => crate::temporal::format_date(int()),
         DataType::Date64 => crate::temporal::format_date(int().div_euclid(86_400_000)),
         DataType::Timestamp(unit, _) => crate::temporal::format_timestamp(int(), *unit),
-        DataType::Decimal128(_, scale) => format_decimal(i128::from_le_bytes(key.try_into().unwrap_or([0; 16])), *scale),
+        DataType::Decimal128(_, scale) => {
+            format_decimal(i128::from_le_bytes(key.try_into().unwrap_or([0; 16])), *scale)
+        }
         _ => int().to_string(),
     }
 }

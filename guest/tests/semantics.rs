@@ -3,8 +3,8 @@
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, DictionaryArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use std::sync::Arc;
-use truthound_guest::model::{CheckOptions, CheckResult, ErrorKind, ReportSeverity, RuleResult, Status};
 use truthound_guest::Checker;
+use truthound_guest::model::{CheckOptions, CheckResult, ErrorKind, ReportSeverity, RuleResult, Status};
 
 fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
     RecordBatch::try_from_iter(columns).unwrap()
@@ -33,7 +33,8 @@ fn strings(values: &[Option<&str>]) -> ArrayRef {
 
 #[test]
 fn unique_marks_every_occurrence_of_a_repeated_value_and_ignores_nulls() {
-    let data = batch(vec![("e", strings(&[Some("a"), Some("b"), Some("a"), None, None, Some("c"), Some("a"), Some("b")]))]);
+    let data =
+        batch(vec![("e", strings(&[Some("a"), Some("b"), Some("a"), None, None, Some("c"), Some("a"), Some("b")]))]);
     let result = check("- {type: unique, column: e}", &[data]);
     let rule = only(&result);
     assert_eq!(rule.unexpected_count, 5, "three a's and two b's");
@@ -146,11 +147,19 @@ fn unknown_columns_and_unusable_types_are_errors_naming_the_rule() {
     let mut checker = Checker::new("- {type: not_null, column: amout}", CheckOptions::default()).unwrap();
     let error = checker.feed_batch(&data).unwrap_err();
     assert_eq!(error.kind, ErrorKind::UnknownColumn);
-    assert!(error.message.contains("unknown column 'amout'") && error.message.contains("did you mean 'amount'"), "{}", error.message);
+    assert!(
+        error.message.contains("unknown column 'amout'") && error.message.contains("did you mean 'amount'"),
+        "{}",
+        error.message
+    );
     let mut checker = Checker::new("- {type: regex, column: amount, pattern: x}", CheckOptions::default()).unwrap();
     let error = checker.feed_batch(&data).unwrap_err();
     assert_eq!(error.kind, ErrorKind::RuleDocument);
-    assert!(error.message.contains("rule 1 (regex on 'amount')") && error.message.contains("string column"), "{}", error.message);
+    assert!(
+        error.message.contains("rule 1 (regex on 'amount')") && error.message.contains("string column"),
+        "{}",
+        error.message
+    );
 }
 
 #[test]
@@ -167,7 +176,8 @@ fn malformed_rules_are_rejected_before_any_data() {
         ("- {type: row_count, min: 1, mostly: 0.5}", "'mostly' applies to row-by-row rules only"),
     ];
     for (rules, expected) in cases {
-        let error = Checker::new(rules, CheckOptions::default()).err().unwrap_or_else(|| panic!("{rules} was accepted"));
+        let error =
+            Checker::new(rules, CheckOptions::default()).err().unwrap_or_else(|| panic!("{rules} was accepted"));
         assert_eq!(error.kind, ErrorKind::RuleDocument);
         assert!(error.message.contains(expected), "{rules}: {}", error.message);
     }

@@ -2,8 +2,8 @@
 
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use std::sync::Arc;
-use truthound_guest::model::{CheckOptions, CheckResult};
 use truthound_guest::Checker;
+use truthound_guest::model::{CheckOptions, CheckResult};
 
 const RULES: &str = r#"
 rules:

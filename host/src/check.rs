@@ -1,10 +1,12 @@
 //! A check run: plan the rules in the engine, stream the data into it, finish and render.
 
 use crate::error::RunError;
-use crate::runtime::{CheckOptions, CheckResult, Limits, ReportFormat, ReportSeverity, RunInfo, Runtime, Session, Status};
+use crate::runtime::{
+    CheckOptions, CheckResult, Limits, ReportFormat, ReportSeverity, RunInfo, Runtime, Session, Status,
+};
 use crate::source::{self, ReadOptions};
 use arrow_ipc::writer::StreamWriter;
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::time::{Duration, Instant};
 
 /// The seed's `CheckScriptConfig` settings that a check run uses.
@@ -84,7 +86,12 @@ impl CheckReport {
 }
 
 /// Checks the data at `uri` against `rule_document` (YAML or JSON text).
-pub fn run_check(runtime: &Runtime, uri: &str, rule_document: &str, config: &CheckConfig) -> Result<CheckReport, RunError> {
+pub fn run_check(
+    runtime: &Runtime,
+    uri: &str,
+    rule_document: &str,
+    config: &CheckConfig,
+) -> Result<CheckReport, RunError> {
     let started = Instant::now();
     let limits = Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout };
     let mut session = runtime.session(limits)?;
@@ -95,7 +102,9 @@ pub fn run_check(runtime: &Runtime, uri: &str, rule_document: &str, config: &Che
     let encoded = spawn_reader(uri.to_string(), read_options);
     loop {
         let next = encoded.recv_timeout(session.remaining()).map_err(|e| match e {
-            RecvTimeoutError::Timeout => session.check_deadline().err().unwrap_or_else(|| RunError::Engine("the reader stalled".into())),
+            RecvTimeoutError::Timeout => {
+                session.check_deadline().err().unwrap_or_else(|| RunError::Engine("the reader stalled".into()))
+            }
             RecvTimeoutError::Disconnected => RunError::Data(format!("{uri}: the reader stopped unexpectedly")),
         })?;
         match next? {
@@ -171,9 +180,7 @@ fn encode_ipc(schema: &arrow_schema::Schema, batch: Option<&arrow_array::RecordB
 /// Now, as ISO 8601 in UTC with microseconds (`2026-11-26T07:01:05.123456+00:00`, like Python's
 /// `datetime.now(timezone.utc).isoformat()`).
 pub fn utc_timestamp_now() -> String {
-    let micros = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as i64)
-        .unwrap_or(0);
+    let micros =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0);
     format!("{}+00:00", truthound_guest::temporal::format_timestamp(micros, arrow_schema::TimeUnit::Microsecond))
 }

@@ -1,7 +1,7 @@
 //! Kestra's script output protocol: one `::{...}::` line per event on stdout, compact JSON on a
 //! single line, with the line separators Kestra's reader would split on escaped.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// A metric of the protocol (`counter` values add up; `timer` values are seconds).
 #[derive(Debug, Clone, PartialEq)]
@@ -21,8 +21,12 @@ impl Metric {
 
     fn to_json(&self) -> Value {
         match self {
-            Metric::Counter { name, value, tags } => json!({"name": name, "type": "counter", "value": value, "tags": tags}),
-            Metric::Timer { name, seconds, tags } => json!({"name": name, "type": "timer", "value": seconds, "tags": tags}),
+            Metric::Counter { name, value, tags } => {
+                json!({"name": name, "type": "counter", "value": value, "tags": tags})
+            }
+            Metric::Timer { name, seconds, tags } => {
+                json!({"name": name, "type": "timer", "value": seconds, "tags": tags})
+            }
         }
     }
 }

@@ -10,6 +10,6 @@ pub mod output;
 pub mod runtime;
 pub mod source;
 
-pub use check::{run_check, CheckConfig, CheckReport, Preset};
-pub use error::{exit_code, RunError};
+pub use check::{CheckConfig, CheckReport, Preset, run_check};
+pub use error::{RunError, exit_code};
 pub use runtime::{Limits, Runtime, Session};

@@ -4,10 +4,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use truthound_kestra::kestra::{metrics_line, outputs_line, Metric};
+use truthound_kestra::kestra::{Metric, metrics_line, outputs_line};
 use truthound_kestra::output::write_atomically;
 use truthound_kestra::runtime::{ReportFormat, ReportSeverity, Status};
-use truthound_kestra::{exit_code, run_check, CheckConfig, Preset, RunError, Runtime};
+use truthound_kestra::{CheckConfig, Preset, RunError, Runtime, exit_code, run_check};
 
 /// Data-quality validation for Kestra, with a sandboxed WebAssembly rule engine.
 #[derive(Parser)]
@@ -148,7 +148,9 @@ fn check(args: CheckArgs) -> Result<i32, RunError> {
         let rendered = report.render(report_format(format))?;
         match &args.output {
             Some(path) => write_atomically(path, rendered.as_bytes())?,
-            None => write!(stdout, "{rendered}").map_err(|e| RunError::Usage(format!("cannot write to stdout: {e}")))?,
+            None => {
+                write!(stdout, "{rendered}").map_err(|e| RunError::Usage(format!("cannot write to stdout: {e}")))?
+            }
         }
     }
     if std::io::stderr().is_terminal() {
@@ -235,7 +237,11 @@ fn doctor(probe_file: &str) -> Result<i32, RunError> {
     let mut session = runtime.session(Default::default())?;
     let instantiated = started.elapsed();
     let report = session.probe_sandbox(probe_file)?;
-    println!("engine: precompiled component loaded in {:.2} ms, instantiated in {:.2} ms", ms(loaded), ms(instantiated - loaded));
+    println!(
+        "engine: precompiled component loaded in {:.2} ms, instantiated in {:.2} ms",
+        ms(loaded),
+        ms(instantiated - loaded)
+    );
     match &report.file_read {
         Ok(bytes) => println!("sandbox: BROKEN: the engine read {bytes} bytes of {probe_file}"),
         Err(error) => println!("sandbox: the engine cannot read {probe_file} ({error})"),

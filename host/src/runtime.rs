@@ -4,8 +4,8 @@
 
 use crate::engine_config::engine_config;
 use crate::error::RunError;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use wasmtime::component::{Component, Linker, ResourceAny};
 use wasmtime::{ResourceLimiter, Store, Trap};
@@ -67,7 +67,8 @@ impl Runtime {
         let mut linker = Linker::<HostState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(engine_error("cannot link WASI"))?;
         let pre = linker.instantiate_pre(&component).map_err(engine_error("the engine component does not link"))?;
-        let pre = EnginePre::new(pre).map_err(engine_error("the engine component does not export truthound:quality"))?;
+        let pre =
+            EnginePre::new(pre).map_err(engine_error("the engine component does not export truthound:quality"))?;
         let ticker_stop = Arc::new(AtomicBool::new(false));
         spawn_epoch_ticker(engine.clone(), ticker_stop.clone());
         Ok(Runtime { engine, pre, ticker_stop })
@@ -209,7 +210,8 @@ impl Session {
 
     /// Parses a rule document and plans the check.
     pub fn create_checker(&mut self, rule_document: &str, options: CheckOptions) -> Result<CheckerHandle, RunError> {
-        self.call(|b, s| b.truthound_quality_check().checker().call_create(s, rule_document, options)).map(CheckerHandle)
+        self.call(|b, s| b.truthound_quality_check().checker().call_create(s, rule_document, options))
+            .map(CheckerHandle)
     }
 
     /// Columns the checker's rules name.
@@ -238,7 +240,12 @@ impl Session {
     }
 
     /// Renders a result (the guest owns report formats so every host renders alike).
-    pub fn render_check(&mut self, result: &CheckResult, info: &RunInfo, format: ReportFormat) -> Result<String, RunError> {
+    pub fn render_check(
+        &mut self,
+        result: &CheckResult,
+        info: &RunInfo,
+        format: ReportFormat,
+    ) -> Result<String, RunError> {
         self.call(|b, s| b.truthound_quality_report().call_render_check(s, result, info, format).map(Ok))
     }
 

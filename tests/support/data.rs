@@ -76,7 +76,9 @@ impl Table {
         let batch = self.to_batch();
         let properties =
             parquet::file::properties::WriterProperties::builder().set_max_row_group_row_count(Some(3000)).build();
-        let mut writer = parquet::arrow::ArrowWriter::try_new(File::create(path).unwrap(), batch.schema(), Some(properties)).unwrap();
+        let mut writer =
+            parquet::arrow::ArrowWriter::try_new(File::create(path).unwrap(), batch.schema(), Some(properties))
+                .unwrap();
         writer.write(&batch).unwrap();
         writer.close().unwrap();
     }
@@ -110,7 +112,8 @@ impl Table {
 
     pub fn write_arrow_stream(&self, path: &Path) {
         let batch = self.to_batch();
-        let mut writer = arrow_ipc::writer::StreamWriter::try_new(File::create(path).unwrap(), &batch.schema()).unwrap();
+        let mut writer =
+            arrow_ipc::writer::StreamWriter::try_new(File::create(path).unwrap(), &batch.schema()).unwrap();
         writer.write(&batch).unwrap();
         writer.finish().unwrap();
     }

@@ -58,7 +58,11 @@ impl Run {
     /// Asserts the exit code and that the error output is clean (no panic text).
     pub fn expect_code(&self, code: i32) -> &Self {
         assert_eq!(self.code, code, "exit code; stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
-        assert!(!self.stderr.contains("panicked") && !self.stderr.contains("RUST_BACKTRACE"), "panic text: {}", self.stderr);
+        assert!(
+            !self.stderr.contains("panicked") && !self.stderr.contains("RUST_BACKTRACE"),
+            "panic text: {}",
+            self.stderr
+        );
         self
     }
 }

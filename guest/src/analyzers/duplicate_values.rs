@@ -5,12 +5,12 @@
 //! strings) plus about 35 bytes of bookkeeping (see `ValueTable`, plus a count and a first row).
 //! There is no allocation per row or per value.
 
-use super::{column, decode, encode, null_count, Analyzer, RowsMetric};
+use super::value_table::{Slot, ValueTable};
+use super::{Analyzer, RowsMetric, column, decode, encode, null_count};
 use crate::model::{FailureSample, QualityError};
 use crate::values::{for_each_value_key, render_key};
 use arrow_array::RecordBatch;
 use arrow_schema::DataType;
-use super::value_table::{Slot, ValueTable};
 use serde::{Deserialize, Serialize};
 
 pub struct DuplicateValues {
@@ -151,8 +151,10 @@ impl Analyzer for DuplicateValues {
         rows.sort_unstable();
         rows.truncate(self.sample_cap);
         let data_type = self.data_type.clone().unwrap_or(DataType::Utf8);
-        let samples =
-            rows.into_iter().map(|(row, id)| FailureSample { row, value: render_key(&data_type, self.values.get(id)) }).collect();
+        let samples = rows
+            .into_iter()
+            .map(|(row, id)| FailureSample { row, value: render_key(&data_type, self.values.get(id)) })
+            .collect();
         RowsMetric { evaluated: self.evaluated, unexpected, samples }
     }
 

@@ -9,7 +9,7 @@ mod value_table;
 
 pub use duplicate_values::DuplicateValues;
 pub use null_rows::NullRows;
-pub use samples::SampleBuffer;
+pub use samples::RowsState;
 pub use unexpected_rows::{RowPredicate, UnexpectedRows};
 
 use crate::model::{FailureSample, QualityError};

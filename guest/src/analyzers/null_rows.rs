@@ -1,26 +1,19 @@
 //! Null count of a column, with the first null rows as samples. Shared by `not_null`,
 //! `completeness_ratio` and the `null_count` field of every column rule.
 
-use super::{column, decode, encode, null_count, Analyzer, RowsMetric, SampleBuffer};
+use super::{Analyzer, RowsMetric, RowsState, column, decode, encode, null_count};
 use crate::model::QualityError;
 use arrow_array::{Array, RecordBatch};
-use serde::{Deserialize, Serialize};
 
+/// Every row is evaluated; null rows are the unexpected ones.
 pub struct NullRows {
     column: String,
-    state: NullState,
-}
-
-#[derive(Serialize, Deserialize)]
-struct NullState {
-    rows: u64,
-    nulls: u64,
-    samples: SampleBuffer,
+    state: RowsState,
 }
 
 impl NullRows {
     pub fn new(column: &str, sample_cap: u32) -> Self {
-        NullRows { column: column.to_string(), state: NullState { rows: 0, nulls: 0, samples: SampleBuffer::new(sample_cap) } }
+        NullRows { column: column.to_string(), state: RowsState::new(sample_cap) }
     }
 }
 
@@ -28,8 +21,8 @@ impl Analyzer for NullRows {
     fn update(&mut self, batch: &RecordBatch, rows_before: u64) -> Result<(), QualityError> {
         let array = column(batch, &self.column)?;
         let nulls = null_count(array.as_ref());
-        self.state.rows += array.len() as u64;
-        self.state.nulls += nulls as u64;
+        self.state.evaluated += array.len() as u64;
+        self.state.unexpected += nulls as u64;
         if nulls > 0 && self.state.samples.room() > 0 {
             let logical = array.logical_nulls();
             let null_rows = logical.iter().flat_map(|n| n.iter().enumerate().filter(|(_, valid)| !valid));
@@ -45,14 +38,11 @@ impl Analyzer for NullRows {
     }
 
     fn merge(&mut self, state: &[u8], rows_before: u64) -> Result<(), QualityError> {
-        let other: NullState = decode(state, "null count")?;
-        self.state.rows += other.rows;
-        self.state.nulls += other.nulls;
-        self.state.samples.append(other.samples, rows_before);
+        self.state.merge(decode(state, "null count")?, rows_before);
         Ok(())
     }
 
     fn metric(&self) -> RowsMetric {
-        RowsMetric { evaluated: self.state.rows, unexpected: self.state.nulls, samples: self.state.samples.to_samples() }
+        self.state.metric()
     }
 }

@@ -1,5 +1,7 @@
-//! The first unexpected values of a rule, in row order, up to a cap.
+//! Counts of evaluated and unexpected rows with the first unexpected values, in row order, up
+//! to a cap: the state of every row-by-row analyzer.
 
+use super::RowsMetric;
 use crate::model::FailureSample;
 use serde::{Deserialize, Serialize};
 
@@ -39,5 +41,31 @@ impl SampleBuffer {
 
     pub fn to_samples(&self) -> Vec<FailureSample> {
         self.rows.iter().zip(&self.values).map(|(&row, value)| FailureSample { row, value: value.clone() }).collect()
+    }
+}
+
+/// Rows evaluated, rows unexpected, and samples of the latter; merges by adding counts and
+/// appending samples.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RowsState {
+    pub evaluated: u64,
+    pub unexpected: u64,
+    pub samples: SampleBuffer,
+}
+
+impl RowsState {
+    pub fn new(sample_cap: u32) -> Self {
+        RowsState { evaluated: 0, unexpected: 0, samples: SampleBuffer::new(sample_cap) }
+    }
+
+    /// Adds a state whose rows come after the `rows_before` rows seen so far.
+    pub fn merge(&mut self, other: RowsState, rows_before: u64) {
+        self.evaluated += other.evaluated;
+        self.unexpected += other.unexpected;
+        self.samples.append(other.samples, rows_before);
+    }
+
+    pub fn metric(&self) -> RowsMetric {
+        RowsMetric { evaluated: self.evaluated, unexpected: self.unexpected, samples: self.samples.to_samples() }
     }
 }

@@ -1,14 +1,13 @@
 //! Counts the non-null rows of a column that break a row predicate (set membership, range,
 //! pattern, length). The predicate produces a bit mask per batch; counting is a popcount.
 
-use super::{column, decode, encode, null_count, Analyzer, RowsMetric, SampleBuffer};
+use super::{Analyzer, RowsMetric, RowsState, column, decode, encode, null_count};
 use crate::model::QualityError;
 use crate::values::render_value;
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, RecordBatch};
 use arrow_buffer::BooleanBuffer;
 use arrow_schema::DataType;
-use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
 /// A property every non-null value of a column must have.
@@ -25,23 +24,12 @@ pub trait RowPredicate {
 pub struct UnexpectedRows {
     column: String,
     predicate: Rc<dyn RowPredicate>,
-    state: UnexpectedState,
-}
-
-#[derive(Serialize, Deserialize)]
-struct UnexpectedState {
-    evaluated: u64,
-    unexpected: u64,
-    samples: SampleBuffer,
+    state: RowsState,
 }
 
 impl UnexpectedRows {
     pub fn new(column: &str, predicate: Rc<dyn RowPredicate>, sample_cap: u32) -> Self {
-        UnexpectedRows {
-            column: column.to_string(),
-            predicate,
-            state: UnexpectedState { evaluated: 0, unexpected: 0, samples: SampleBuffer::new(sample_cap) },
-        }
+        UnexpectedRows { column: column.to_string(), predicate, state: RowsState::new(sample_cap) }
     }
 
     /// The predicate's mask over `array`; dictionaries are tested once per distinct value.
@@ -86,18 +74,11 @@ impl Analyzer for UnexpectedRows {
     }
 
     fn merge(&mut self, state: &[u8], rows_before: u64) -> Result<(), QualityError> {
-        let other: UnexpectedState = decode(state, "rule")?;
-        self.state.evaluated += other.evaluated;
-        self.state.unexpected += other.unexpected;
-        self.state.samples.append(other.samples, rows_before);
+        self.state.merge(decode(state, "rule")?, rows_before);
         Ok(())
     }
 
     fn metric(&self) -> RowsMetric {
-        RowsMetric {
-            evaluated: self.state.evaluated,
-            unexpected: self.state.unexpected,
-            samples: self.state.samples.to_samples(),
-        }
+        self.state.metric()
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{Outcome, Planner, Rule, Table};
 use crate::document::RuleSpec;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 struct ColumnExists {
     column: String,

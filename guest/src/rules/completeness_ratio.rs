@@ -1,9 +1,9 @@
 //! `completeness_ratio`: the share of non-null values reaches `min_ratio`.
 
-use super::{require_column, Outcome, Planner, Rule, Table};
+use super::{Outcome, Planner, Rule, Table, require_column};
 use crate::document::RuleSpec;
 use arrow_schema::Schema;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 struct CompletenessRatio {
     column: String,
@@ -41,8 +41,11 @@ impl Rule for CompletenessRatio {
     }
     fn evaluate(&self, table: &Table<'_>, _mostly: f64) -> Outcome {
         let metric = &table.metrics[self.analyzer];
-        let ratio =
-            if metric.evaluated == 0 { 1.0 } else { (metric.evaluated - metric.unexpected) as f64 / metric.evaluated as f64 };
+        let ratio = if metric.evaluated == 0 {
+            1.0
+        } else {
+            (metric.evaluated - metric.unexpected) as f64 / metric.evaluated as f64
+        };
         let passed = ratio >= self.min_ratio - 1e-12;
         let relation = if passed { "at least" } else { "below" };
         let message = format!(

@@ -2,11 +2,11 @@
 //! `date`, `datetime`) accept every width of the family; exact names (`int32`, `float64`, ...)
 //! accept that width only. The pandera and Arrow spellings are both understood.
 
-use super::{require_column, Outcome, Planner, Rule, Table};
+use super::{Outcome, Planner, Rule, Table, require_column};
 use crate::document::RuleSpec;
-use crate::values::{logical_type_name, value_kind, ValueKind};
+use crate::values::{ValueKind, logical_type_name, value_kind};
 use arrow_schema::Schema;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// What an expected type name accepts.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,9 +15,8 @@ enum Expected {
     Exact(&'static str),
 }
 
-const EXACT: &[&str] = &[
-    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32", "float64",
-];
+const EXACT: &[&str] =
+    &["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32", "float64"];
 
 fn parse_expected(name: &str) -> Option<Expected> {
     let name = name.trim().to_ascii_lowercase();

@@ -1,9 +1,9 @@
 //! `min_length` and `max_length`: string lengths in characters (Unicode scalar values), not bytes.
 
-use super::{Rule, ValueRule};
+use super::{Rule, Unexpected, ValueRule};
 use crate::analyzers::RowPredicate;
 use crate::document::RuleSpec;
-use crate::values::{string_mask, value_kind, ValueKind};
+use crate::values::{ValueKind, string_mask, value_kind};
 use arrow_array::Array;
 use arrow_buffer::BooleanBuffer;
 use arrow_schema::DataType;
@@ -15,7 +15,13 @@ pub fn build_min_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let column = spec.required_column().map_err(|e| e.message)?;
     let predicate = LengthPredicate { min: Some(min), max: None };
     let expectation = format!("have at least {min} characters");
-    Ok(ValueRule::boxed("min_length", column, json!({ "min_length": min }), Rc::new(predicate), expectation))
+    Ok(ValueRule::boxed(
+        "min_length",
+        column,
+        json!({ "min_length": min }),
+        Unexpected::Breaking(Rc::new(predicate)),
+        expectation,
+    ))
 }
 
 pub fn build_max_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
@@ -23,7 +29,13 @@ pub fn build_max_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let column = spec.required_column().map_err(|e| e.message)?;
     let predicate = LengthPredicate { min: None, max: Some(max) };
     let expectation = format!("have at most {max} characters");
-    Ok(ValueRule::boxed("max_length", column, json!({ "max_length": max }), Rc::new(predicate), expectation))
+    Ok(ValueRule::boxed(
+        "max_length",
+        column,
+        json!({ "max_length": max }),
+        Unexpected::Breaking(Rc::new(predicate)),
+        expectation,
+    ))
 }
 
 struct LengthPredicate {

@@ -13,7 +13,7 @@ mod set_membership;
 mod unique;
 mod value_rule;
 
-pub use value_rule::{rows_outcome, ValueRule};
+pub use value_rule::{Unexpected, ValueRule};
 
 use crate::analyzers::{Analyzer, DuplicateValues, NullRows, RowPredicate, RowsMetric, UnexpectedRows};
 use crate::document::RuleSpec;

@@ -1,10 +1,10 @@
 //! `regex` and `not_regex`: string values must (not) contain a match of a regular expression.
 //! Like Great Expectations this is a search: anchor with `^...$` for a whole-value match.
 
-use super::{Rule, ValueRule};
+use super::{Rule, Unexpected, ValueRule};
 use crate::analyzers::RowPredicate;
 use crate::document::RuleSpec;
-use crate::values::{string_mask, value_kind, ValueKind};
+use crate::values::{ValueKind, string_mask, value_kind};
 use arrow_array::Array;
 use arrow_buffer::BooleanBuffer;
 use arrow_schema::DataType;
@@ -24,10 +24,19 @@ fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> 
     let pattern = spec.params.require_string(&["pattern", "regex"])?;
     let column = spec.required_column().map_err(|e| e.message)?;
     let regex = Regex::new(&pattern).map_err(|e| format!("invalid pattern: {e}"))?;
-    let (rule_type, expectation) =
-        if forbidden { ("not_regex", format!("not match /{pattern}/")) } else { ("regex", format!("match /{pattern}/")) };
+    let (rule_type, expectation) = if forbidden {
+        ("not_regex", format!("not match /{pattern}/"))
+    } else {
+        ("regex", format!("match /{pattern}/"))
+    };
     let predicate = PatternPredicate { regex, forbidden };
-    Ok(ValueRule::boxed(rule_type, column, json!({ "pattern": pattern }), Rc::new(predicate), expectation))
+    Ok(ValueRule::boxed(
+        rule_type,
+        column,
+        json!({ "pattern": pattern }),
+        Unexpected::Breaking(Rc::new(predicate)),
+        expectation,
+    ))
 }
 
 struct PatternPredicate {

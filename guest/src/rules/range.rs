@@ -2,15 +2,15 @@
 //! values within bounds. Bounds are inclusive unless `strict_min` / `strict_max`; either may be
 //! left open. Integers are compared exactly, never through floats.
 
-use super::{Rule, ValueRule};
+use super::{Rule, Unexpected, ValueRule};
 use crate::analyzers::RowPredicate;
 use crate::document::RuleSpec;
 use crate::temporal::{parse_date, parse_timestamp};
-use crate::values::{number_mask, value_kind, Number, ValueKind};
+use crate::values::{Number, ValueKind, number_mask, value_kind};
 use arrow_array::Array;
 use arrow_buffer::BooleanBuffer;
 use arrow_schema::DataType;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::cmp::Ordering;
 use std::rc::Rc;
 
@@ -29,23 +29,38 @@ pub fn build_in_range(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
 pub fn build_greater_than(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let value = required_bound(spec, &["value", "min_value", "threshold"])?;
     let parameters = json!({ "value": value });
-    finish(spec, "greater_than", RangePredicate { min: Some(value), max: None, strict_min: true, strict_max: false }, parameters)
+    finish(
+        spec,
+        "greater_than",
+        RangePredicate { min: Some(value), max: None, strict_min: true, strict_max: false },
+        parameters,
+    )
 }
 
 pub fn build_less_than(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let value = required_bound(spec, &["value", "max_value", "threshold"])?;
     let parameters = json!({ "value": value });
-    finish(spec, "less_than", RangePredicate { min: None, max: Some(value), strict_min: false, strict_max: true }, parameters)
+    finish(
+        spec,
+        "less_than",
+        RangePredicate { min: None, max: Some(value), strict_min: false, strict_max: true },
+        parameters,
+    )
 }
 
 fn required_bound(spec: &mut RuleSpec, names: &[&'static str]) -> Result<Value, String> {
     spec.params.take_bound(names)?.ok_or_else(|| format!("missing required field '{}'", names[0]))
 }
 
-fn finish(spec: &RuleSpec, rule_type: &'static str, predicate: RangePredicate, parameters: Value) -> Result<Box<dyn Rule>, String> {
+fn finish(
+    spec: &RuleSpec,
+    rule_type: &'static str,
+    predicate: RangePredicate,
+    parameters: Value,
+) -> Result<Box<dyn Rule>, String> {
     let column = spec.required_column().map_err(|e| e.message)?;
     let expectation = predicate.describe();
-    Ok(ValueRule::boxed(rule_type, column, parameters, Rc::new(predicate), expectation))
+    Ok(ValueRule::boxed(rule_type, column, parameters, Unexpected::Breaking(Rc::new(predicate)), expectation))
 }
 
 struct RangePredicate {
@@ -85,7 +100,10 @@ impl RangePredicate {
         let Some(value) = bound else { return Ok(None) };
         let number = |value: &Value| -> Option<Bound> {
             let n = value.as_number()?;
-            n.as_i64().map(|i| Bound::Int(i as i128)).or_else(|| n.as_u64().map(|u| Bound::Int(u as i128))).or_else(|| n.as_f64().map(Bound::Float))
+            n.as_i64()
+                .map(|i| Bound::Int(i as i128))
+                .or_else(|| n.as_u64().map(|u| Bound::Int(u as i128)))
+                .or_else(|| n.as_f64().map(Bound::Float))
         };
         let kind = value_kind(data_type);
         let resolved = match (kind, value) {
@@ -103,9 +121,9 @@ impl RangePredicate {
         };
         match resolved {
             Some(bound) => Ok(Some(bound)),
-            None if matches!(kind, ValueKind::Date | ValueKind::Timestamp) => {
-                Err(format!("has type {data_type}: the bound {value} must be an ISO date or timestamp like \"2024-01-31\""))
-            }
+            None if matches!(kind, ValueKind::Date | ValueKind::Timestamp) => Err(format!(
+                "has type {data_type}: the bound {value} must be an ISO date or timestamp like \"2024-01-31\""
+            )),
             None => Err(format!("has type {data_type}: the bound {value} must be a number")),
         }
     }
@@ -173,7 +191,8 @@ impl RowPredicate for RangePredicate {
             });
             below || above
         };
-        number_mask(array, outside).ok_or_else(|| format!("has type {data_type}; range rules need numbers, dates or timestamps"))
+        number_mask(array, outside)
+            .ok_or_else(|| format!("has type {data_type}; range rules need numbers, dates or timestamps"))
     }
 }
 

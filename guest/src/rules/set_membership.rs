@@ -1,15 +1,15 @@
 //! `in_set` and `not_in_set`: values must (not) be among a list.
 
-use super::{Rule, ValueRule};
+use super::{Rule, Unexpected, ValueRule};
 use crate::analyzers::RowPredicate;
 use crate::document::RuleSpec;
 use crate::temporal::{parse_date, parse_timestamp};
-use crate::values::{bool_mask, number_mask, string_mask, value_kind, Number, ValueKind};
+use crate::values::{Number, ValueKind, bool_mask, number_mask, string_mask, value_kind};
 use arrow_array::Array;
 use arrow_buffer::BooleanBuffer;
 use arrow_schema::DataType;
 use hashbrown::HashSet;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::rc::Rc;
 
 type FastSet<T> = HashSet<T, foldhash::fast::FixedState>;
@@ -23,8 +23,11 @@ pub fn build_not_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
 }
 
 fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> {
-    let names: &[&'static str] =
-        if forbidden { &["values", "value_set", "forbidden_values"] } else { &["values", "value_set", "allowed_values"] };
+    let names: &[&'static str] = if forbidden {
+        &["values", "value_set", "forbidden_values"]
+    } else {
+        &["values", "value_set", "allowed_values"]
+    };
     let values = spec.params.require_list(names)?;
     let column = spec.required_column().map_err(|e| e.message)?;
     let set = ValueSet::new(&values)?;
@@ -32,7 +35,13 @@ fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> 
     let expectation = if forbidden { format!("be outside [{listed}]") } else { format!("be one of [{listed}]") };
     let rule_type = if forbidden { "not_in_set" } else { "in_set" };
     let predicate = SetPredicate { set, forbidden, key: format!("{forbidden}{}", Value::Array(values.clone())) };
-    Ok(ValueRule::boxed(rule_type, column, json!({ "values": values }), Rc::new(predicate), expectation))
+    Ok(ValueRule::boxed(
+        rule_type,
+        column,
+        json!({ "values": values }),
+        Unexpected::Breaking(Rc::new(predicate)),
+        expectation,
+    ))
 }
 
 /// The listed values in every form a column may hold them: text, exact integers, float bits.

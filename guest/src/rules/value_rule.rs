@@ -1,18 +1,29 @@
-//! The shape every row-by-row rule shares: a predicate over non-null values, a count of the
-//! rows that break it, and `mostly`.
+//! The shape every row-by-row rule shares: some rows of a column are unexpected (null, repeated,
+//! or breaking a predicate), and the rule holds when their share is within `mostly`.
 
-use super::{require_column, Outcome, Planner, Rule, Table};
+use super::{Outcome, Planner, Rule, Table, require_column};
 use crate::analyzers::{RowPredicate, RowsMetric};
+use crate::values::has_value_key;
 use arrow_schema::Schema;
 use serde_json::Value;
 use std::rc::Rc;
 
-/// A rule that holds when (nearly) every non-null value of a column satisfies a predicate.
+/// Which rows of the column are unexpected.
+pub enum Unexpected {
+    /// Null rows (every row is evaluated).
+    Nulls,
+    /// Non-null rows whose value occurs more than once.
+    Repeated,
+    /// Non-null rows that break the predicate.
+    Breaking(Rc<dyn RowPredicate>),
+}
+
+/// A rule that holds when (nearly) every row of a column is as expected.
 pub struct ValueRule {
     rule_type: &'static str,
     column: String,
     parameters: Value,
-    predicate: Rc<dyn RowPredicate>,
+    unexpected: Unexpected,
     /// What values must do, e.g. "be between 0 and 100".
     expectation: String,
     analyzer: usize,
@@ -23,10 +34,11 @@ impl ValueRule {
         rule_type: &'static str,
         column: String,
         parameters: Value,
-        predicate: Rc<dyn RowPredicate>,
-        expectation: String,
+        unexpected: Unexpected,
+        expectation: impl Into<String>,
     ) -> Box<dyn Rule> {
-        Box::new(ValueRule { rule_type, column, parameters, predicate, expectation, analyzer: usize::MAX })
+        let expectation = expectation.into();
+        Box::new(ValueRule { rule_type, column, parameters, unexpected, expectation, analyzer: usize::MAX })
     }
 }
 
@@ -41,12 +53,22 @@ impl Rule for ValueRule {
         self.parameters.clone()
     }
     fn plan(&mut self, planner: &mut Planner) {
-        self.analyzer = planner.unexpected_rows(&self.column, self.predicate.clone());
+        self.analyzer = match &self.unexpected {
+            Unexpected::Nulls => planner.null_rows(&self.column),
+            Unexpected::Repeated => planner.duplicate_values(&self.column),
+            Unexpected::Breaking(predicate) => planner.unexpected_rows(&self.column, predicate.clone()),
+        };
     }
     fn check_schema(&self, schema: &Schema) -> Result<(), String> {
         require_column(schema, &self.column)?;
-        let field = schema.field_with_name(&self.column).map_err(|e| e.to_string())?;
-        self.predicate.check_type(field.data_type()).map_err(|e| format!("column '{}' {e}", self.column))
+        let data_type = schema.field_with_name(&self.column).map_err(|e| e.to_string())?.data_type();
+        let usable = match &self.unexpected {
+            Unexpected::Nulls => Ok(()),
+            Unexpected::Repeated if has_value_key(data_type) => Ok(()),
+            Unexpected::Repeated => Err(format!("has type {data_type}, whose values cannot be compared")),
+            Unexpected::Breaking(predicate) => predicate.check_type(data_type),
+        };
+        usable.map_err(|e| format!("column '{}' {e}", self.column))
     }
     fn evaluate(&self, table: &Table<'_>, mostly: f64) -> Outcome {
         rows_outcome(&table.metrics[self.analyzer], mostly, &self.column, &self.expectation)
@@ -55,7 +77,7 @@ impl Rule for ValueRule {
 
 /// The outcome of a row-by-row rule: it passes when the share of evaluated rows that are not
 /// unexpected reaches `mostly` (and trivially when nothing was evaluated, as in Great Expectations).
-pub fn rows_outcome(metric: &RowsMetric, mostly: f64, column: &str, expectation: &str) -> Outcome {
+fn rows_outcome(metric: &RowsMetric, mostly: f64, column: &str, expectation: &str) -> Outcome {
     let RowsMetric { evaluated, unexpected, ref samples } = *metric;
     let ratio = if evaluated == 0 { 1.0 } else { (evaluated - unexpected) as f64 / evaluated as f64 };
     // A tolerance of one part in 10^12 keeps `mostly: 0.95` from failing on 95 of 100 rows
@@ -86,10 +108,6 @@ fn expectation_met(expectation: &str) -> String {
 }
 
 /// `12.35%`, with more digits for tiny shares so they do not read as zero.
-pub fn format_percent(percent: f64) -> String {
-    if percent > 0.0 && percent < 0.01 {
-        format!("{percent:.4}%")
-    } else {
-        format!("{percent:.2}%")
-    }
+fn format_percent(percent: f64) -> String {
+    if percent > 0.0 && percent < 0.01 { format!("{percent:.4}%") } else { format!("{percent:.2}%") }
 }

@@ -4,7 +4,7 @@
 mod format;
 mod readers;
 
-pub use format::{detect_format, Format};
+pub use format::{Format, detect_format};
 
 use crate::error::RunError;
 use arrow_array::RecordBatch;
@@ -69,8 +69,11 @@ pub fn open(uri: &str, options: &ReadOptions) -> Result<BatchSource, RunError> {
     let name = path.display().to_string();
     let format = detect_format(&name, &head).map_err(RunError::Data)?;
     let batch_size = if options.batch_size == 0 { DEFAULT_BATCH_SIZE } else { options.batch_size };
-    readers::open_reader(&path, format, options.columns.as_deref(), batch_size)
-        .map(|(schema, batches)| BatchSource { format, schema, batches })
+    readers::open_reader(&path, format, options.columns.as_deref(), batch_size).map(|(schema, batches)| BatchSource {
+        format,
+        schema,
+        batches,
+    })
 }
 
 fn read_up_to(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {

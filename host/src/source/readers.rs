@@ -5,8 +5,8 @@ use super::Format;
 use crate::error::RunError;
 use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, Schema, SchemaRef};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::fs::File;
 use std::io::{BufReader, Seek};
 use std::path::Path;
@@ -47,7 +47,9 @@ pub fn open_reader(
         Format::Parquet => {
             let parquet_error = {
                 let name = name.clone();
-                move |e: parquet::errors::ParquetError| RunError::Data(format!("{name}: not a readable Parquet file: {e}"))
+                move |e: parquet::errors::ParquetError| {
+                    RunError::Data(format!("{name}: not a readable Parquet file: {e}"))
+                }
             };
             let builder = ParquetRecordBatchReaderBuilder::try_new(open()?).map_err(&parquet_error)?;
             let mut builder = builder.with_batch_size(batch_size);
@@ -66,7 +68,8 @@ pub fn open_reader(
             if let Some(position) = records.iter().position(|r| !r.is_object()) {
                 return Err(RunError::Data(format!("{name}: element {position} of the JSON array is not a record")));
             }
-            let schema = arrow_json::reader::infer_json_schema_from_iterator(records.iter().map(Ok)).map_err(&arrow_error)?;
+            let schema =
+                arrow_json::reader::infer_json_schema_from_iterator(records.iter().map(Ok)).map_err(&arrow_error)?;
             let schema = project_schema(schema, columns);
             let mut decoder = arrow_json::ReaderBuilder::new(schema.clone())
                 .with_batch_size(batch_size)
@@ -81,7 +84,8 @@ pub fn open_reader(
         }
         Format::Ndjson => {
             let mut file = open()?;
-            let (schema, _) = arrow_json::reader::infer_json_schema(BufReader::new(&mut file), None).map_err(&arrow_error)?;
+            let (schema, _) =
+                arrow_json::reader::infer_json_schema(BufReader::new(&mut file), None).map_err(&arrow_error)?;
             file.rewind().map_err(io_error)?;
             let schema = project_schema(schema, columns);
             let reader = arrow_json::ReaderBuilder::new(schema.clone())
@@ -97,7 +101,8 @@ pub fn open_reader(
             Ok((reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
         Format::ArrowStream => {
-            let reader = arrow_ipc::reader::StreamReader::try_new(BufReader::new(open()?), None).map_err(&arrow_error)?;
+            let reader =
+                arrow_ipc::reader::StreamReader::try_new(BufReader::new(open()?), None).map_err(&arrow_error)?;
             let projection = projection(&reader.schema(), columns);
             let reader =
                 arrow_ipc::reader::StreamReader::try_new(BufReader::new(open()?), projection).map_err(&arrow_error)?;

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Times truthound-kestra beside hand-written polars and DuckDB in one run, as whole processes.
+
+    bench/run.py [--env ENV_DIR] [--runs N] [--binary PATH]
+
+Measures (wall time and peak RSS from /usr/bin/time, medians over N runs):
+  1. start-up: a check of the bundled 1,000-row CSV (warm), the same right after dropping the
+     page cache (cold, when permitted), and `doctor`'s component load and instantiate times;
+  2. the peer suite on the 10M-row Parquet file: not_null(id), unique(email), in_range(amount,
+     min 0), in_set(status), regex(email), row_count; every tool's answer is compared with the
+     generator's ground truth.
+Prints a Markdown report with ratios to ours.
+"""
+import argparse, json, os, statistics, subprocess, sys, tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SHARED = Path(os.environ.get("SHARED_BENCH", ROOT.parent / "shared" / "bench"))
+# Rule index in bench/suite.rules.yaml -> key of the ground truth.
+SUITE_KEYS = ["not_null_id_failures", "unique_email_duplicates", "in_range_amount_failures",
+              "in_set_status_failures", "regex_email_failures", "row_count"]
+
+
+def timed(cmd, env=None):
+    """Runs cmd under /usr/bin/time; returns (wall s, peak RSS MB, stdout)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as t:
+        p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", t.name] + cmd, capture_output=True, text=True,
+                           env={**os.environ, **(env or {})})
+        wall, rss = t.read().split()[-2:]
+    if p.returncode not in (0, 1):
+        sys.exit(f"{cmd} failed ({p.returncode}): {p.stderr}")
+    return float(wall), int(rss) / 1024, p.stdout
+
+
+def ours_result(stdout):
+    line = next(l for l in stdout.splitlines() if l.startswith('::{"outputs"'))
+    outputs = json.loads(line[2:-2])["outputs"]
+    rules = outputs["result"]["rule_results"]
+    result = {key: rules[i]["unexpected_count"] for i, key in enumerate(SUITE_KEYS[:-1])}
+    result["row_count"] = outputs["result"]["total_rows"]
+    return result
+
+
+def median_runs(cmd, runs, env=None, parse=None):
+    walls, rsss, result = [], [], None
+    for _ in range(runs):
+        wall, rss, out = timed(cmd, env)
+        walls.append(wall)
+        rsss.append(rss)
+        result = parse(out) if parse else None
+    return statistics.median(walls), statistics.median(rsss), result
+
+
+def drop_page_cache():
+    try:
+        subprocess.run(["sync"], check=True)
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+        return True
+    except OSError:
+        return False
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--env", default=os.path.expanduser("~/.cache/truthound-kestra/bench-env"))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--binary", default=os.environ.get("TRUTHOUND_KESTRA", ""))
+    a = ap.parse_args()
+    env_dir = Path(a.env)
+    py = str(env_dir / "venv" / "bin" / "python")
+    data = env_dir / "data" / "bench_10m.parquet"
+    truth = json.loads((env_dir / "data" / "bench_10m.expected.json").read_text())
+    truth_suite = {**truth["suite"], "row_count": truth["row_count"]}
+    binary = a.binary or str(Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "truthound-kestra")
+
+    small = [binary, "check", str(ROOT / "examples/orders.csv"), "--rules", str(ROOT / "examples/orders.rules.yaml")]
+    cold = None
+    if drop_page_cache():
+        cold = timed(small)[0]
+    warm = [timed(small)[0] for _ in range(20)]
+    doctor = subprocess.run([binary, "doctor"], capture_output=True, text=True).stdout.strip()
+
+    suite = [binary, "check", str(data), "--rules", str(HERE / "suite.rules.yaml")]
+    jobs = [
+        ("truthound-kestra", suite, None, ours_result),
+        ("polars", [py, str(SHARED / "peer-bench/polars_bench.py"), str(data), "suite"], None, None),
+        ("duckdb", [py, str(SHARED / "peer-bench/duckdb_bench.py"), str(data), "suite"], None, None),
+        ("polars_1t", [py, str(SHARED / "peer-bench/polars_bench.py"), str(data), "suite"], {"POLARS_MAX_THREADS": "1"}, None),
+        ("duckdb_1t", [py, str(SHARED / "peer-bench/duckdb_bench.py"), str(data), "suite"], {"DUCKDB_THREADS": "1"}, None),
+    ]
+    rows = []
+    for name, cmd, env, parse in jobs:
+        parse = parse or (lambda out: json.loads(out.strip().splitlines()[-1])["result"])
+        wall, rss, result = median_runs(cmd, a.runs, env, parse)
+        rows.append((name, wall, rss, result == truth_suite, result))
+
+    print("## Start-up (1,000-row CSV check, whole process)\n")
+    print(f"- warm: median {statistics.median(warm) * 1000:.0f} ms, min {min(warm) * 1000:.0f} ms over 20 runs")
+    print(f"- cold (page cache dropped): {cold * 1000:.0f} ms" if cold is not None else "- cold: page cache could not be dropped here")
+    print("- " + doctor.replace("\n", "\n- "))
+    print(f"\n## Peer suite, 10M rows ({data.name}), median of {a.runs} runs\n")
+    print("| tool | wall s | peak RSS MB | answers match truth | wall / ours |")
+    print("|---|---|---|---|---|")
+    ours = rows[0][1]
+    for name, wall, rss, ok, result in rows:
+        print(f"| {name} | {wall:.2f} | {rss:.0f} | {'yes' if ok else 'no: ' + json.dumps(result)} | {wall / ours:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Prepares the benchmark: a Python environment with the peer tools and the deterministic data.
+#   bench/setup.sh [ENV_DIR]     (default ~/.cache/truthound-kestra/bench-env)
+# The data generator and the peer scripts are the project's shared ones (../shared/bench), so
+# every tool is measured on the same files with the same suite.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+env_dir="${1:-$HOME/.cache/truthound-kestra/bench-env}"
+shared="${SHARED_BENCH:-$here/../../shared/bench}"
+mkdir -p "$env_dir"
+if [ ! -x "$env_dir/venv/bin/python" ]; then
+  python3 -m venv "$env_dir/venv"
+  "$env_dir/venv/bin/pip" install -q pyarrow numpy polars duckdb pandas
+fi
+if [ ! -f "$env_dir/data/bench_10m.parquet" ]; then
+  "$env_dir/venv/bin/python" "$shared/gen_bench_data.py" "$env_dir/data"
+fi
+echo "bench environment ready in $env_dir"
