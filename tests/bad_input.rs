@@ -95,3 +95,12 @@ fn a_header_only_csv_is_zero_rows_not_an_error() {
     assert_eq!(results[0]["status"], "passed", "not_null holds on no rows");
     assert_eq!(results[1]["status"], "failed", "row_count min 1 fails");
 }
+
+#[test]
+fn a_byte_order_mark_does_not_rename_the_first_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bom.csv"), "\u{feff}id,name\n1,a\n,b\n").unwrap();
+    let run = run_in(dir.path(), &["check", "bom.csv", "--rule", RULE, "--no-fail-on-error"]);
+    run.expect_code(0);
+    assert_eq!(run.outputs()["result"]["rule_results"][0]["unexpected_count"], 1);
+}

@@ -43,13 +43,14 @@ fn the_engine_cannot_read_a_host_file_even_when_asked() {
 
 #[test]
 fn a_deadline_interrupts_the_engine_mid_call_and_the_runtime_stays_usable() {
-    let ipc = big_ipc(2_000_000);
+    // Checking 3M distinct strings takes well over a second; the deadline is 0.15 s.
+    let ipc = big_ipc(3_000_000);
     let runtime = Runtime::new().unwrap();
-    let mut session = runtime.session(Limits { timeout: Duration::from_millis(50), ..Limits::default() }).unwrap();
+    let mut session = runtime.session(Limits { timeout: Duration::from_millis(150), ..Limits::default() }).unwrap();
     let checker = session.create_checker("- {type: unique, column: v}", options()).unwrap();
     let started = Instant::now();
     let error = session.feed(checker, &ipc).unwrap_err();
-    assert!(matches!(&error, RunError::Engine(m) if m.contains("exceeded its timeout of 0.05 s")), "{error}");
+    assert!(matches!(&error, RunError::Engine(m) if m.contains("exceeded its timeout of 0.15 s")), "{error}");
     assert!(started.elapsed() < Duration::from_secs(5), "the interrupt came late: {:?}", started.elapsed());
     assert_eq!(error.exit_code(), 4);
 

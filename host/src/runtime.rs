@@ -12,7 +12,7 @@ use wasmtime::{ResourceLimiter, Store, Trap};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{ResourceTable, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-wasmtime::component::bindgen!({ world: "engine", path: "../wit" });
+wasmtime::component::bindgen!({ world: "engine", path: "../wit", additional_derives: [PartialEq] });
 
 pub use exports::truthound::quality::diagnostics::SandboxReport;
 pub use exports::truthound::quality::report::{ReportFormat, RunInfo};

@@ -8,7 +8,7 @@ use arrow_schema::{ArrowError, Schema, SchemaRef};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::fs::File;
-use std::io::{BufReader, Seek};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -34,14 +34,14 @@ pub fn open_reader(
             let csv_format = arrow_csv::reader::Format::default().with_header(true).with_delimiter(delimiter);
             // Types are inferred from every row, so a late "n/a" in a numeric column makes the
             // column a string instead of failing the read halfway.
-            let (schema, _) = csv_format.infer_schema(BufReader::new(open()?), None).map_err(&arrow_error)?;
+            let (schema, _) = csv_format.infer_schema(BufReader::new(open_text(path)?), None).map_err(&arrow_error)?;
             let mut builder = arrow_csv::ReaderBuilder::new(Arc::new(schema.clone()))
                 .with_format(csv_format)
                 .with_batch_size(batch_size);
             if let Some(projection) = projection(&schema, columns) {
                 builder = builder.with_projection(projection);
             }
-            let reader = builder.build(open()?).map_err(&arrow_error)?;
+            let reader = builder.build(open_text(path)?).map_err(&arrow_error)?;
             Ok((reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
         Format::Parquet => {
@@ -63,7 +63,8 @@ pub fn open_reader(
         }
         Format::Json => {
             let bytes = std::fs::read(path).map_err(io_error)?;
-            let records: Vec<serde_json::Value> = serde_json::from_slice(&bytes)
+            let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            let records: Vec<serde_json::Value> = serde_json::from_slice(text)
                 .map_err(|e| RunError::Data(format!("{name}: not a valid JSON array of records: {e}")))?;
             if let Some(position) = records.iter().position(|r| !r.is_object()) {
                 return Err(RunError::Data(format!("{name}: element {position} of the JSON array is not a record")));
@@ -83,14 +84,12 @@ pub fn open_reader(
             Ok((schema, Box::new(batches.into_iter())))
         }
         Format::Ndjson => {
-            let mut file = open()?;
             let (schema, _) =
-                arrow_json::reader::infer_json_schema(BufReader::new(&mut file), None).map_err(&arrow_error)?;
-            file.rewind().map_err(io_error)?;
+                arrow_json::reader::infer_json_schema(BufReader::new(open_text(path)?), None).map_err(&arrow_error)?;
             let schema = project_schema(schema, columns);
             let reader = arrow_json::ReaderBuilder::new(schema.clone())
                 .with_batch_size(batch_size)
-                .build(BufReader::new(file))
+                .build(BufReader::new(open_text(path)?))
                 .map_err(&arrow_error)?;
             Ok((schema, Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
@@ -109,6 +108,18 @@ pub fn open_reader(
             Ok((reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
     }
+}
+
+/// Opens a text file positioned after its UTF-8 byte-order mark, if it has one (spreadsheet
+/// exports often do, and the mark would otherwise become part of the first column's name).
+fn open_text(path: &Path) -> Result<File, RunError> {
+    let fail = |e: std::io::Error| RunError::Data(format!("{}: {e}", path.display()));
+    let mut file = File::open(path).map_err(fail)?;
+    let mut start = [0u8; 3];
+    let read = file.read(&mut start).map_err(fail)?;
+    let skip = if read == 3 && start == [0xEF, 0xBB, 0xBF] { 3 } else { 0 };
+    file.seek(SeekFrom::Start(skip)).map_err(fail)?;
+    Ok(file)
 }
 
 /// Indices of `columns` in `schema`, in schema order, when every one of them exists (none at all
