@@ -21,7 +21,7 @@ pub fn for_each_valid(len: usize, nulls: Option<&NullBuffer>, mut f: impl FnMut(
 pub type Mask = Option<BooleanBuffer>;
 
 /// Evaluates `pred` on each string slot of a Utf8, LargeUtf8 or Utf8View array.
-pub fn string_mask(array: &dyn Array, pred: impl Fn(&str) -> bool) -> Mask {
+pub fn string_mask(array: &dyn Array, mut pred: impl FnMut(&str) -> bool) -> Mask {
     match array.data_type() {
         DataType::Utf8 => {
             let a = array.as_string::<i32>();

@@ -101,13 +101,18 @@ pub fn run_check(
     let read_options = ReadOptions { columns: Some(columns), batch_size: config.batch_size };
     let encoded = spawn_reader(uri.to_string(), read_options);
     loop {
-        let next = encoded.recv_timeout(session.remaining()).map_err(|e| match e {
-            RecvTimeoutError::Timeout => {
-                session.check_deadline().err().unwrap_or_else(|| RunError::Engine("the reader stalled".into()))
+        let next = match encoded.recv_timeout(session.remaining()) {
+            Ok(next) => next?,
+            // The deadline passed while the reader was busy (a huge CSV being typed, say).
+            Err(RecvTimeoutError::Timeout) => {
+                session.check_deadline()?;
+                continue;
             }
-            RecvTimeoutError::Disconnected => RunError::Data(format!("{uri}: the reader stopped unexpectedly")),
-        })?;
-        match next? {
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(RunError::Data(format!("{uri}: the reader stopped unexpectedly")));
+            }
+        };
+        match next {
             Encoded::Batch(ipc) => session.feed(checker, &ipc)?,
             Encoded::End => break,
         }

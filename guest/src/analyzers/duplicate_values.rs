@@ -26,6 +26,24 @@ pub struct DuplicateValues {
     /// with each value's first row they hold the first `sample_cap` duplicate rows.
     repeats: Vec<(u64, u32)>,
     evaluated: u64,
+    /// Keys waiting to be inserted as a group.
+    pending: PendingKeys,
+}
+
+/// How many keys are looked up together: enough independent memory reads to hide most of the
+/// latency of a table much larger than the cache.
+const PROBE_GROUP: usize = 16;
+
+/// A group of keys (copied), their rows and tags, waiting for one batched lookup.
+#[derive(Default)]
+struct PendingKeys {
+    bytes: Vec<u8>,
+    ends: [usize; PROBE_GROUP],
+    rows: [u64; PROBE_GROUP],
+    tags: [u32; PROBE_GROUP],
+    len: usize,
+    /// Where the touched slots are summed, so the reads cannot be optimised away.
+    sink: u64,
 }
 
 /// The exported form: values in first-seen order.
@@ -50,14 +68,54 @@ impl DuplicateValues {
             first_rows: Vec::new(),
             repeats: Vec::new(),
             evaluated: 0,
+            pending: PendingKeys::default(),
         }
+    }
+
+    /// Queues one occurrence of `key` at `row`; looks the group up once it is full.
+    #[inline]
+    fn queue(&mut self, key: &[u8], row: u64) {
+        let tag = self.values.tag(key);
+        let pending = &mut self.pending;
+        pending.bytes.extend_from_slice(key);
+        pending.ends[pending.len] = pending.bytes.len();
+        pending.rows[pending.len] = row;
+        pending.tags[pending.len] = tag;
+        pending.len += 1;
+        if pending.len == PROBE_GROUP {
+            self.flush();
+        }
+    }
+
+    /// Looks up every queued key: first all start slots (overlapping misses), then in order.
+    fn flush(&mut self) {
+        let mut pending = std::mem::take(&mut self.pending);
+        for &tag in &pending.tags[..pending.len] {
+            pending.sink = pending.sink.wrapping_add(self.values.touch(tag));
+        }
+        let mut start = 0;
+        for i in 0..pending.len {
+            let key = &pending.bytes[start..pending.ends[i]];
+            self.observe_tagged(key, pending.tags[i], 1, pending.rows[i], self.sample_cap);
+            start = pending.ends[i];
+        }
+        pending.bytes.clear();
+        pending.len = 0;
+        self.pending = pending;
     }
 
     /// Counts `count` occurrences of `key`, the first at `row`; returns the value's id. A value
     /// seen before records `row` as a repeat while fewer than `repeat_limit` are recorded.
     #[inline]
     fn observe(&mut self, key: &[u8], count: u64, row: u64, repeat_limit: usize) -> u32 {
-        match self.values.insert(key) {
+        let tag = self.values.tag(key);
+        self.observe_tagged(key, tag, count, row, repeat_limit)
+    }
+
+    /// `observe` with the key's tag already computed.
+    #[inline]
+    fn observe_tagged(&mut self, key: &[u8], tag: u32, count: u64, row: u64, repeat_limit: usize) -> u32 {
+        match self.values.insert_tagged(key, tag) {
             Slot::Existing(id) => {
                 self.counts[id as usize] += count;
                 if self.repeats.len() < repeat_limit {
@@ -81,10 +139,8 @@ impl Analyzer for DuplicateValues {
             self.data_type = Some(array.data_type().clone());
         }
         self.evaluated += (array.len() - null_count(array.as_ref())) as u64;
-        let cap = self.sample_cap;
-        let supported = for_each_value_key(array.as_ref(), |row, key| {
-            self.observe(key, 1, rows_before + row as u64, cap);
-        });
+        let supported = for_each_value_key(array.as_ref(), |row, key| self.queue(key, rows_before + row as u64));
+        self.flush();
         if !supported {
             return Err(QualityError::data(format!(
                 "column '{}' has type {} whose values cannot be compared for uniqueness",
