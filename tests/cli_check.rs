@@ -134,3 +134,13 @@ fn a_format_without_output_prints_the_report_after_the_protocol_lines() {
     assert_eq!(run.protocol().len(), 2);
     assert!(run.stdout.contains("# Data Quality Report"));
 }
+
+#[test]
+fn the_component_is_written_for_other_hosts() {
+    let dir = tempfile::tempdir().unwrap();
+    run_in(dir.path(), &["component", "--output", "engine.wasm"]).expect_code(0);
+    let bytes = std::fs::read(dir.path().join("engine.wasm")).unwrap();
+    // A WebAssembly component: the wasm magic, then the component-model layer.
+    assert_eq!(&bytes[..8], b"\0asm\x0d\0\x01\0");
+    assert!(bytes.len() > 100_000);
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use truthound_kestra::kestra::{Metric, metrics_line, outputs_line};
 use truthound_kestra::output::write_atomically;
-use truthound_kestra::runtime::{ReportFormat, ReportSeverity, Status};
+use truthound_kestra::runtime::{GUEST_WASM, ReportFormat, ReportSeverity, Status};
 use truthound_kestra::{CheckConfig, Preset, RunError, Runtime, exit_code, run_check};
 
 /// Data-quality validation for Kestra, with a sandboxed WebAssembly rule engine.
@@ -21,6 +21,12 @@ struct Cli {
 enum Command {
     /// Validate data against rules and print Kestra outputs and metrics.
     Check(CheckArgs),
+    /// Write the engine component (.wasm) for embedding in other hosts (Python, Node, browsers).
+    Component {
+        /// Where to write it.
+        #[arg(long, short = 'o', value_name = "FILE", default_value = "truthound-quality.wasm")]
+        output: PathBuf,
+    },
     /// Show how the engine loads and what it can reach from inside its sandbox.
     Doctor {
         /// A host file the engine is asked to read (it must not be able to).
@@ -114,6 +120,10 @@ fn main() {
 fn run(cli: Cli) -> Result<i32, RunError> {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Component { output } => {
+            write_atomically(&output, GUEST_WASM)?;
+            Ok(exit_code::SUCCESS)
+        }
         Command::Doctor { probe_file } => doctor(&probe_file),
     }
 }
