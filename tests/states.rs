@@ -41,7 +41,7 @@ fn check_parts(session: &mut Session, parts: &[RecordBatch]) -> CheckResult {
 fn merged_states_of_separate_instances_equal_one_run() {
     let batch = Table::generate(20_000, 5).to_batch();
     let runtime = Runtime::new().unwrap();
-    let single = check_parts(&mut runtime.session(Limits::default()).unwrap(), &[batch.clone()]);
+    let single = check_parts(&mut runtime.session(Limits::default()).unwrap(), std::slice::from_ref(&batch));
     assert!(single.rule_results.iter().take(5).all(|r| r.unexpected_count > 0));
 
     // Three "workers", each its own sandboxed instance, then a merging instance.

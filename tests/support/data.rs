@@ -34,7 +34,7 @@ impl Table {
         let mut table = Table { id: Vec::new(), email: Vec::new(), amount: Vec::new(), status: Vec::new() };
         for i in 0..rows {
             let r = random.next();
-            table.id.push(if r % 101 == 0 { (i / 3) as i64 } else { i as i64 });
+            table.id.push(if r.is_multiple_of(101) { (i / 3) as i64 } else { i as i64 });
             table.email.push(match r % 23 {
                 0 => None,
                 1 => Some(format!("User {i} at example")),
