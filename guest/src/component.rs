@@ -82,7 +82,6 @@ fn error_to_wit(error: model::QualityError) -> types::QualityError {
         model::ErrorKind::UnknownColumn => types::ErrorKind::UnknownColumn,
         model::ErrorKind::Data => types::ErrorKind::Data,
         model::ErrorKind::State => types::ErrorKind::State,
-        model::ErrorKind::Options => types::ErrorKind::Options,
     };
     types::QualityError { kind, message: error.message }
 }

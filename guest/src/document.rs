@@ -210,17 +210,6 @@ pub fn parse_document(text: &str) -> Result<RuleDocument, QualityError> {
     Ok(RuleDocument { name, description, rules })
 }
 
-/// Parses rules given one by one (for example repeated `--rule '<json>'` options).
-pub fn parse_rule_list(rules: &[String]) -> Result<RuleDocument, QualityError> {
-    let mut parsed = Vec::with_capacity(rules.len());
-    for (index, text) in rules.iter().enumerate() {
-        let value: Value = serde_yaml_ng::from_str(text)
-            .map_err(|e| QualityError::rule_document(format!("rule {} is not valid YAML or JSON: {e}", index + 1)))?;
-        parsed.push(parse_rule(index, value, &Defaults::default())?);
-    }
-    Ok(RuleDocument { name: None, description: None, rules: parsed })
-}
-
 /// Document-wide defaults for the shared rule keys.
 #[derive(Debug, Clone, Copy)]
 struct Defaults {

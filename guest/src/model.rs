@@ -110,7 +110,6 @@ pub enum ErrorKind {
     UnknownColumn,
     Data,
     State,
-    Options,
 }
 
 /// An expected failure with a message a user can act on.

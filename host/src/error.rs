@@ -43,9 +43,7 @@ impl RunError {
     /// Classifies an error the guest returned.
     pub fn from_guest(error: QualityError) -> RunError {
         match error.kind {
-            ErrorKind::RuleDocument | ErrorKind::UnknownColumn | ErrorKind::Options | ErrorKind::State => {
-                RunError::Usage(error.message)
-            }
+            ErrorKind::RuleDocument | ErrorKind::UnknownColumn | ErrorKind::State => RunError::Usage(error.message),
             ErrorKind::Data => RunError::Data(error.message),
         }
     }
