@@ -104,3 +104,26 @@ fn a_byte_order_mark_does_not_rename_the_first_column() {
     run.expect_code(0);
     assert_eq!(run.outputs()["result"]["rule_results"][0]["unexpected_count"], 1);
 }
+
+#[test]
+fn an_error_in_one_parallel_shard_is_reported_once_with_its_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("data.csv"), "id,email\n1,a@x.io\n2,b@x.io\n").unwrap();
+    // unique is heavy and gets a shard of its own; the misspelt column sits in the other one.
+    let args = [
+        "data.csv",
+        "--parallel",
+        "--rule",
+        r#"{"type": "unique", "column": "email"}"#,
+        "--rule",
+        r#"{"type": "not_null", "column": "idd"}"#,
+    ];
+    expect_failure(d, &args, 2, "rule 2 (not_null on 'idd'): unknown column 'idd' (did you mean 'id'?)");
+    expect_failure(
+        d,
+        &["missing.csv", "--parallel", "--rule", RULE, "--rule", r#"{"type": "unique", "column": "id"}"#],
+        3,
+        "missing.csv: no such file",
+    );
+}

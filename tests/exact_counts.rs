@@ -84,23 +84,25 @@ fn assert_matches(results: &[Value], expected: &[Expected], what: &str) {
     }
 }
 
-fn check_file(dir: &Path, file: &str, batch_size: usize) -> Vec<Value> {
-    let report = dir.join(format!("{file}.{batch_size}.report.json"));
-    let run = run_in(
-        dir,
-        &[
-            "check",
-            file,
-            "--rules",
-            "rules.yaml",
-            "--sample-failures",
-            &SAMPLES.to_string(),
-            "--batch-size",
-            &batch_size.to_string(),
-            "--output",
-            report.to_str().unwrap(),
-        ],
-    );
+fn check_file(dir: &Path, file: &str, batch_size: usize, parallel: bool) -> Vec<Value> {
+    let report = dir.join(format!("{file}.{batch_size}.{parallel}.report.json"));
+    let (samples, batch_size) = (SAMPLES.to_string(), batch_size.to_string());
+    let mut args = vec![
+        "check",
+        file,
+        "--rules",
+        "rules.yaml",
+        "--sample-failures",
+        &samples,
+        "--batch-size",
+        &batch_size,
+        "--output",
+        report.to_str().unwrap(),
+    ];
+    if parallel {
+        args.push("--parallel");
+    }
+    let run = run_in(dir, &args);
     run.expect_code(1);
     assert_eq!(run.outputs()["summary"]["total_rows"], ROWS as u64);
     rule_results(&report)
@@ -121,20 +123,25 @@ fn counts_equal_direct_computation_in_every_format_and_batch_size() {
     table.write_arrow_file(&dir.path().join("data.arrow"));
     table.write_arrow_stream(&dir.path().join("data.arrows"));
 
-    let reference = check_file(dir.path(), "data.parquet", 65_536);
+    let reference = check_file(dir.path(), "data.parquet", 65_536, false);
     assert_matches(&reference, &expected, "parquet");
-    for (file, batch_size) in [
-        ("data.parquet", 7),
-        ("data.parquet", 1000),
-        ("data.csv", 333),
-        ("data.tsv", 65_536),
-        ("data.ndjson", 4096),
-        ("data.json", 10_000),
-        ("data.arrow", 65_536),
-        ("data.arrows", 2500),
+    for (file, batch_size, parallel) in [
+        ("data.parquet", 7, false),
+        ("data.parquet", 1000, false),
+        ("data.parquet", 4096, true),
+        ("data.csv", 333, false),
+        ("data.csv", 5000, true),
+        ("data.tsv", 65_536, false),
+        ("data.ndjson", 4096, false),
+        ("data.json", 10_000, false),
+        ("data.arrow", 65_536, false),
+        ("data.arrows", 2500, true),
     ] {
-        let results = check_file(dir.path(), file, batch_size);
-        assert_eq!(results, reference, "{file} in batches of {batch_size} differs from the Parquet run");
+        let results = check_file(dir.path(), file, batch_size, parallel);
+        assert_eq!(
+            results, reference,
+            "{file} in batches of {batch_size} (parallel: {parallel}) differs from the Parquet run"
+        );
     }
 }
 

@@ -10,7 +10,7 @@ use truthound_kestra::runtime::{CheckOptions, ReportSeverity};
 use truthound_kestra::{Limits, RunError, Runtime};
 
 fn options() -> CheckOptions {
-    CheckOptions { sample_failures: 10, min_severity: ReportSeverity::Low }
+    CheckOptions { sample_failures: 10, min_severity: ReportSeverity::Low, shard_count: 1, shard_index: 0 }
 }
 
 /// An Arrow IPC stream of `rows` distinct strings: enough work to outlast a short deadline.

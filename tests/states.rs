@@ -17,7 +17,7 @@ const RULES: &str = r#"
 "#;
 
 fn options() -> CheckOptions {
-    CheckOptions { sample_failures: 50, min_severity: ReportSeverity::Low }
+    CheckOptions { sample_failures: 50, min_severity: ReportSeverity::Low, shard_count: 1, shard_index: 0 }
 }
 
 fn ipc(batch: &RecordBatch) -> Vec<u8> {

@@ -44,16 +44,30 @@ impl Checker {
         Self::from_document(parse_document(rule_document)?, options)
     }
 
-    /// Plans the analyzers of an already parsed document.
+    /// Plans the analyzers of an already parsed document (of this checker's shard of it).
     pub fn from_document(document: RuleDocument, options: CheckOptions) -> Result<Checker, QualityError> {
-        let mut planner = Planner::new(options.sample_failures);
+        if options.shard_count == 0 || options.shard_index >= options.shard_count {
+            return Err(QualityError::new(
+                ErrorKind::Options,
+                format!("shard {} of {} does not exist", options.shard_index, options.shard_count),
+            ));
+        }
+        // Every shard builds every rule, so all shards report the same document errors.
         let mut specs = document.rules;
-        let mut rules = Vec::with_capacity(specs.len());
-        let mut null_analyzers = Vec::with_capacity(specs.len());
+        let all_rules = specs.iter_mut().map(build_rule).collect::<Result<Vec<_>, _>>()?;
+        let shards = assign_shards(&all_rules.iter().map(|r| r.cost()).collect::<Vec<_>>(), options.shard_count);
+        let mut planner = Planner::new(options.sample_failures);
+        let mut kept_specs = Vec::new();
+        let mut rules = Vec::new();
+        let mut null_analyzers = Vec::new();
         let mut fingerprint = Fnv::default();
-        fingerprint.write(&options.sample_failures.to_le_bytes());
-        for spec in &mut specs {
-            let mut rule = build_rule(spec)?;
+        for number in [options.sample_failures, options.shard_count, options.shard_index] {
+            fingerprint.write(&number.to_le_bytes());
+        }
+        for ((mut rule, spec), shard) in all_rules.into_iter().zip(specs).zip(shards) {
+            if shard != options.shard_index {
+                continue;
+            }
             rule.plan(&mut planner);
             null_analyzers.push(rule.column().filter(|_| rule.reads_values()).map(|c| planner.null_rows(c)));
             for part in [rule.rule_type(), rule.column().unwrap_or(""), &rule.parameters().to_string()] {
@@ -61,7 +75,9 @@ impl Checker {
                 fingerprint.write(&[0]);
             }
             rules.push(rule);
+            kept_specs.push(spec);
         }
+        let specs = kept_specs;
         Ok(Checker {
             options,
             suite_name: document.name,
@@ -168,17 +184,13 @@ impl Checker {
         let metrics: Vec<RowsMetric> = self.analyzers.iter().map(|a| a.metric()).collect();
         let table = Table { rows: self.rows, schema: &schema, metrics: &metrics };
         let mut rule_results = Vec::with_capacity(self.rules.len());
-        let (mut passed, mut failed, mut warnings) = (0u32, 0u32, 0u32);
         for ((rule, spec), nulls) in self.rules.iter().zip(&self.specs).zip(&self.null_analyzers) {
             let outcome = rule.evaluate(&table, spec.mostly);
             let status = if outcome.passed {
-                passed += 1;
                 Status::Passed
             } else if spec.severity.fails_check() && spec.severity.report_severity() >= self.options.min_severity {
-                failed += 1;
                 Status::Failed
             } else {
-                warnings += 1;
                 Status::Warning
             };
             let percent =
@@ -206,24 +218,78 @@ impl Checker {
                 message: outcome.message,
             });
         }
-        let status = if failed > 0 {
-            Status::Failed
-        } else if warnings > 0 {
-            Status::Warning
-        } else {
-            Status::Passed
-        };
-        Ok(CheckResult {
-            status,
-            passed_count: passed,
-            failed_count: failed,
-            warning_count: warnings,
-            row_count: self.rows,
-            columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
-            suite_name: self.suite_name.clone(),
+        Ok(summarize(
             rule_results,
-        })
+            self.rows,
+            schema.fields().iter().map(|f| f.name().clone()).collect(),
+            self.suite_name.clone(),
+        ))
     }
+}
+
+/// A check result from rule results: counts by status, and `failed` if any rule failed, else
+/// `warning` if any warned, else `passed`.
+fn summarize(
+    rule_results: Vec<RuleResult>,
+    row_count: u64,
+    columns_read: Vec<String>,
+    suite_name: Option<String>,
+) -> CheckResult {
+    let count = |status: Status| rule_results.iter().filter(|r| r.status == status).count() as u32;
+    let (passed_count, failed_count, warning_count) =
+        (count(Status::Passed), count(Status::Failed), count(Status::Warning));
+    let status = if failed_count > 0 {
+        Status::Failed
+    } else if warning_count > 0 {
+        Status::Warning
+    } else {
+        Status::Passed
+    };
+    CheckResult { status, passed_count, failed_count, warning_count, row_count, columns_read, suite_name, rule_results }
+}
+
+/// Spreads rules with these costs over `shard_count` shards, heaviest first onto the least loaded
+/// shard (ties to the lower shard), so every checker computes the same assignment.
+pub fn assign_shards(costs: &[u32], shard_count: u32) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..costs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(costs[i]));
+    let mut loads = vec![0u64; shard_count as usize];
+    let mut shards = vec![0u32; costs.len()];
+    for i in order {
+        let lightest = (0..loads.len()).min_by_key(|&s| loads[s]).unwrap_or(0);
+        loads[lightest] += u64::from(costs[i]);
+        shards[i] = lightest as u32;
+    }
+    shards
+}
+
+/// Joins the results of the shards of one check into the result of a single checker.
+pub fn combine_results(shards: Vec<CheckResult>) -> Result<CheckResult, QualityError> {
+    let Some(first) = shards.first() else {
+        return Err(QualityError::new(ErrorKind::Options, "no shard results to combine"));
+    };
+    let (row_count, suite_name) = (first.row_count, first.suite_name.clone());
+    if let Some(other) = shards.iter().find(|s| s.row_count != row_count) {
+        return Err(QualityError::new(
+            ErrorKind::Options,
+            format!("shards saw different data: {row_count} rows and {} rows", other.row_count),
+        ));
+    }
+    let mut columns_read: Vec<String> = Vec::new();
+    let mut rule_results = Vec::new();
+    for shard in shards {
+        for column in shard.columns_read {
+            if !columns_read.contains(&column) {
+                columns_read.push(column);
+            }
+        }
+        rule_results.extend(shard.rule_results);
+    }
+    rule_results.sort_by_key(|r| r.index);
+    if rule_results.windows(2).any(|w| w[0].index == w[1].index) {
+        return Err(QualityError::new(ErrorKind::Options, "two shards evaluated the same rule"));
+    }
+    Ok(summarize(rule_results, row_count, columns_read, suite_name))
 }
 
 /// Batches after the first must have the first one's column names and types.

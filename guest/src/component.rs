@@ -14,6 +14,11 @@ struct CheckerResource(RefCell<crate::Checker>);
 
 impl check::Guest for Component {
     type Checker = CheckerResource;
+
+    fn combine_results(shards: Vec<types::CheckResult>) -> Result<types::CheckResult, types::QualityError> {
+        let shards = shards.into_iter().map(result_from_wit).collect();
+        crate::checker::combine_results(shards).map(result_to_wit).map_err(error_to_wit)
+    }
 }
 
 impl check::GuestChecker for CheckerResource {
@@ -21,6 +26,8 @@ impl check::GuestChecker for CheckerResource {
         let options = model::CheckOptions {
             sample_failures: options.sample_failures,
             min_severity: report_severity_from_wit(options.min_severity),
+            shard_count: options.shard_count,
+            shard_index: options.shard_index,
         };
         let checker = crate::Checker::new(&rule_document, options).map_err(error_to_wit)?;
         Ok(check::Checker::new(CheckerResource(RefCell::new(checker))))
@@ -82,6 +89,7 @@ fn error_to_wit(error: model::QualityError) -> types::QualityError {
         model::ErrorKind::UnknownColumn => types::ErrorKind::UnknownColumn,
         model::ErrorKind::Data => types::ErrorKind::Data,
         model::ErrorKind::State => types::ErrorKind::State,
+        model::ErrorKind::Options => types::ErrorKind::Options,
     };
     types::QualityError { kind, message: error.message }
 }
@@ -141,7 +149,7 @@ fn result_to_wit(result: model::CheckResult) -> types::CheckResult {
         failed_count: result.failed_count,
         warning_count: result.warning_count,
         row_count: result.row_count,
-        columns: result.columns,
+        columns_read: result.columns_read,
         suite_name: result.suite_name,
         rule_results: result
             .rule_results
@@ -175,7 +183,7 @@ fn result_from_wit(result: types::CheckResult) -> model::CheckResult {
         failed_count: result.failed_count,
         warning_count: result.warning_count,
         row_count: result.row_count,
-        columns: result.columns,
+        columns_read: result.columns_read,
         suite_name: result.suite_name,
         rule_results: result
             .rule_results

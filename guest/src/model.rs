@@ -110,6 +110,7 @@ pub enum ErrorKind {
     UnknownColumn,
     Data,
     State,
+    Options,
 }
 
 /// An expected failure with a message a user can act on.
@@ -180,7 +181,8 @@ pub struct CheckResult {
     pub failed_count: u32,
     pub warning_count: u32,
     pub row_count: u64,
-    pub columns: Vec<String>,
+    /// Columns the check read, in data order.
+    pub columns_read: Vec<String>,
     pub suite_name: Option<String>,
     pub rule_results: Vec<RuleResult>,
 }
@@ -192,10 +194,14 @@ pub struct CheckOptions {
     pub sample_failures: u32,
     /// Failing rules below this report severity count as warnings.
     pub min_severity: ReportSeverity,
+    /// How many checkers share the rules (1: this one evaluates all of them).
+    pub shard_count: u32,
+    /// Which share this checker evaluates.
+    pub shard_index: u32,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { sample_failures: 100, min_severity: ReportSeverity::Low }
+        CheckOptions { sample_failures: 100, min_severity: ReportSeverity::Low, shard_count: 1, shard_index: 0 }
     }
 }

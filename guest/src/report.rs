@@ -82,7 +82,7 @@ pub fn check_envelope(result: &CheckResult, info: &RunInfo) -> Value {
                 "rules_count": result.rule_results.len(),
                 "suite_name": result.suite_name,
                 "source": info.source,
-                "data_columns": result.columns,
+                "columns_read": result.columns_read,
             },
             "timestamp": info.timestamp,
             "is_success": is_success,

@@ -127,7 +127,8 @@ fn severities_decide_failures_and_warnings_and_the_pass_rate() {
     let result = check(rules, std::slice::from_ref(&data));
     assert_eq!((result.passed_count, result.failed_count, result.warning_count), (1, 1, 2));
     assert_eq!(result.status, Status::Failed);
-    let lenient = CheckOptions { sample_failures: 10, min_severity: ReportSeverity::Critical };
+    let lenient =
+        CheckOptions { sample_failures: 10, min_severity: ReportSeverity::Critical, ..CheckOptions::default() };
     let result = check_with(rules, lenient, &[data]);
     assert_eq!((result.passed_count, result.failed_count, result.warning_count), (1, 0, 3));
     assert_eq!(result.status, Status::Warning);

@@ -140,3 +140,35 @@ fn states_of_other_rules_are_refused() {
     assert!(error.message.contains("other rules"), "{}", error.message);
     assert!(other.merge_state(b"garbage").unwrap_err().message.contains("corrupt"));
 }
+
+#[test]
+fn shards_of_the_rules_combine_into_the_single_checker_result() {
+    let data = table(20_000);
+    let whole = run_in_batches(&data, 4096, 7);
+    for shard_count in [1, 2, 3, 8, 20] {
+        let results: Vec<CheckResult> = (0..shard_count)
+            .map(|shard_index| {
+                let options = CheckOptions { shard_count, shard_index, ..options(7) };
+                let mut shard = Checker::new(RULES, options).unwrap();
+                for offset in (0..data.num_rows()).step_by(4096) {
+                    shard.feed_batch(&data.slice(offset, 4096.min(data.num_rows() - offset))).unwrap();
+                }
+                shard.finish().unwrap()
+            })
+            .collect();
+        let mut combined = truthound_guest::checker::combine_results(results).unwrap();
+        let mut expected = whole.clone();
+        // Shards read only their rules' columns, so only the set of columns read may differ.
+        combined.columns_read.sort();
+        expected.columns_read.sort();
+        assert_eq!(combined, expected, "{shard_count} shards");
+    }
+}
+
+#[test]
+fn heavy_rules_go_to_different_shards_and_bad_shards_are_refused() {
+    let shards = truthound_guest::checker::assign_shards(&[1, 10, 4, 1, 10, 1], 2);
+    assert_ne!(shards[1], shards[4], "the two unique rules share a shard: {shards:?}");
+    let bad = CheckOptions { shard_count: 2, shard_index: 2, ..options(7) };
+    assert!(Checker::new(RULES, bad).err().unwrap().message.contains("shard 2 of 2 does not exist"));
+}

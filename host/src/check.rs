@@ -1,11 +1,15 @@
-//! A check run: plan the rules in the engine, stream the data into it, finish and render.
+//! A check run: plan the rules in the engine (one or several instances), stream the data into
+//! it, finish and render.
 
 use crate::error::RunError;
 use crate::runtime::{
-    CheckOptions, CheckResult, Limits, ReportFormat, ReportSeverity, RunInfo, Runtime, Session, Status,
+    CheckOptions, CheckResult, CheckerHandle, Limits, ReportFormat, ReportSeverity, RunInfo, Runtime, Session, Status,
 };
 use crate::source::{self, ReadOptions};
+use arrow_array::RecordBatch;
 use arrow_ipc::writer::StreamWriter;
+use arrow_schema::{Schema, SchemaRef};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::time::{Duration, Instant};
 
@@ -26,6 +30,8 @@ pub struct CheckConfig {
     pub memory_limit_bytes: u64,
     /// Rows per batch fed to the engine (0: the reader's default).
     pub batch_size: usize,
+    /// Spread the rules over one engine instance per core (the seed's `parallel`).
+    pub parallel: bool,
 }
 
 /// The seed's script presets.
@@ -37,7 +43,8 @@ pub enum Preset {
     Strict,
     /// `LENIENT_SCRIPT_CONFIG`: never fail the task, min severity high, 10 samples.
     Lenient,
-    /// `PRODUCTION_SCRIPT_CONFIG`: fail on error, min severity medium, 100 samples, 600 s.
+    /// `PRODUCTION_SCRIPT_CONFIG`: fail on error, min severity medium, 100 samples, 600 s,
+    /// parallel.
     Production,
 }
 
@@ -52,6 +59,7 @@ impl Preset {
             timeout: Duration::from_secs(300),
             memory_limit_bytes: Limits::default().memory_bytes,
             batch_size: 0,
+            parallel: false,
         };
         match self {
             Preset::Default => base,
@@ -59,9 +67,12 @@ impl Preset {
             Preset::Lenient => {
                 CheckConfig { fail_on_error: false, min_severity: ReportSeverity::High, sample_failures: 10, ..base }
             }
-            Preset::Production => {
-                CheckConfig { min_severity: ReportSeverity::Medium, timeout: Duration::from_secs(600), ..base }
-            }
+            Preset::Production => CheckConfig {
+                min_severity: ReportSeverity::Medium,
+                timeout: Duration::from_secs(600),
+                parallel: true,
+                ..base
+            },
         }
     }
 }
@@ -85,7 +96,24 @@ impl CheckReport {
     }
 }
 
-/// Checks the data at `uri` against `rule_document` (YAML or JSON text).
+/// How many engine instances share the rules: one per core (at most 4) with `parallel`.
+fn shard_count(config: &CheckConfig) -> u32 {
+    if !config.parallel {
+        return 1;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4) as u32)
+}
+
+/// One engine instance and the share of the rules it evaluates.
+struct Shard {
+    session: Session,
+    checker: CheckerHandle,
+    columns: Vec<String>,
+}
+
+/// Checks the data at `uri` against `rule_document` (YAML or JSON text). With `parallel`, the
+/// rules are spread over several sandboxed instances by estimated cost; the data is read once
+/// and each instance gets the columns its rules need. The result is the same either way.
 pub fn run_check(
     runtime: &Runtime,
     uri: &str,
@@ -94,30 +122,52 @@ pub fn run_check(
 ) -> Result<CheckReport, RunError> {
     let started = Instant::now();
     let limits = Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout };
-    let mut session = runtime.session(limits)?;
-    let options = CheckOptions { sample_failures: config.sample_failures, min_severity: config.min_severity };
-    let checker = session.create_checker(rule_document, options)?;
-    let columns = session.required_columns(checker)?;
-    let read_options = ReadOptions { columns: Some(columns), batch_size: config.batch_size };
-    let encoded = spawn_reader(uri.to_string(), read_options);
-    loop {
-        let next = match encoded.recv_timeout(session.remaining()) {
-            Ok(next) => next?,
-            // The deadline passed while the reader was busy (a huge CSV being typed, say).
-            Err(RecvTimeoutError::Timeout) => {
-                session.check_deadline()?;
-                continue;
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                return Err(RunError::Data(format!("{uri}: the reader stopped unexpectedly")));
-            }
+    let shard_count = shard_count(config);
+    let mut shards = Vec::with_capacity(shard_count as usize);
+    for shard_index in 0..shard_count {
+        let mut session = runtime.session(limits)?;
+        let options = CheckOptions {
+            sample_failures: config.sample_failures,
+            min_severity: config.min_severity,
+            shard_count,
+            shard_index,
         };
-        match next {
-            Encoded::Batch(ipc) => session.feed(checker, &ipc)?,
-            Encoded::End => break,
+        let checker = session.create_checker(rule_document, options)?;
+        let columns = session.required_columns(checker)?;
+        shards.push(Shard { session, checker, columns });
+    }
+    let mut all_columns: Vec<String> = Vec::new();
+    for column in shards.iter().flat_map(|s| &s.columns) {
+        if !all_columns.contains(column) {
+            all_columns.push(column.clone());
         }
     }
-    let result = session.finish(checker)?;
+    let read_options = ReadOptions { columns: Some(all_columns), batch_size: config.batch_size };
+    let inputs = spawn_reader(uri.to_string(), read_options, shards.iter().map(|s| s.columns.clone()).collect());
+    let outcomes: Vec<(Shard, Result<Option<CheckResult>, RunError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = shards
+            .into_iter()
+            .zip(inputs)
+            .map(|(mut shard, input)| {
+                scope.spawn(move || {
+                    let outcome = run_shard(&mut shard, &input);
+                    (shard, outcome)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("shard threads do not panic")).collect()
+    });
+    let mut results = Vec::with_capacity(outcomes.len());
+    let mut sessions = Vec::with_capacity(outcomes.len());
+    for (shard, outcome) in outcomes {
+        match outcome? {
+            Some(result) => results.push(result),
+            None => return Err(RunError::Data(format!("{uri}: the reader stopped unexpectedly"))),
+        }
+        sessions.push(shard.session);
+    }
+    let mut session = sessions.swap_remove(0);
+    let result = if results.len() == 1 { results.remove(0) } else { session.combine_results(&results)? };
     let info = RunInfo {
         execution_time_ms: started.elapsed().as_secs_f64() * 1000.0,
         timestamp: utc_timestamp_now(),
@@ -127,8 +177,28 @@ pub fn run_check(
     Ok(CheckReport { result, info, session })
 }
 
-/// Encoded batches in flight between the reader thread and the engine: enough to keep both busy,
-/// few enough to bound memory.
+/// Feeds one shard everything the reader sends it and finishes it. `None` means its input
+/// ended early because another shard failed (that shard reports the error).
+fn run_shard(shard: &mut Shard, input: &Receiver<Result<Encoded, RunError>>) -> Result<Option<CheckResult>, RunError> {
+    loop {
+        let next = match input.recv_timeout(shard.session.remaining()) {
+            Ok(next) => next?,
+            // The deadline passed while the reader was busy (a huge CSV being typed, say).
+            Err(RecvTimeoutError::Timeout) => {
+                shard.session.check_deadline()?;
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return Ok(None),
+        };
+        match next {
+            Encoded::Batch(ipc) => shard.session.feed(shard.checker, &ipc)?,
+            Encoded::End => return shard.session.finish(shard.checker).map(Some),
+        }
+    }
+}
+
+/// Encoded batches in flight between the reader thread and each engine: enough to keep both
+/// busy, few enough to bound memory.
 const BATCHES_IN_FLIGHT: usize = 2;
 
 /// What the reader thread sends.
@@ -140,37 +210,73 @@ enum Encoded {
     End,
 }
 
-/// Reads and IPC-encodes the data on its own thread, so decoding overlaps with the engine's work.
-/// The thread stops at the first error (sent as the last message) or when the receiver is gone.
-fn spawn_reader(uri: String, options: ReadOptions) -> Receiver<Result<Encoded, RunError>> {
-    let (sender, receiver) = sync_channel(BATCHES_IN_FLIGHT);
+/// Reads the data once on its own thread, so decoding overlaps with the engines' work, and sends
+/// each shard its columns of every batch, IPC-encoded. A read error goes to every shard; the
+/// thread stops when a shard is gone (it failed and reports why).
+fn spawn_reader(
+    uri: String,
+    options: ReadOptions,
+    shard_columns: Vec<Vec<String>>,
+) -> Vec<Receiver<Result<Encoded, RunError>>> {
+    let (senders, receivers): (Vec<_>, Vec<_>) = shard_columns.iter().map(|_| sync_channel(BATCHES_IN_FLIGHT)).unzip();
     std::thread::spawn(move || {
         let send_all = || -> Result<(), RunError> {
             let data = source::open(&uri, &options)?;
+            let projections: Vec<Option<Vec<usize>>> =
+                shard_columns.iter().map(|columns| column_indices(&data.schema, columns)).collect();
             let mut sent_any = false;
             for batch in data.batches {
-                let ipc = encode_ipc(&data.schema, Some(&batch?))?;
-                if sender.send(Ok(Encoded::Batch(ipc))).is_err() {
-                    return Ok(());
+                let batch = batch?;
+                for (sender, projection) in senders.iter().zip(&projections) {
+                    let ipc =
+                        encode_ipc(&project(&data.schema, projection), Some(&project_batch(&batch, projection)?))?;
+                    if sender.send(Ok(Encoded::Batch(ipc))).is_err() {
+                        return Ok(());
+                    }
                 }
                 sent_any = true;
             }
-            if !sent_any {
-                let ipc = encode_ipc(&data.schema, None)?;
-                let _ = sender.send(Ok(Encoded::Batch(ipc)));
+            for (sender, projection) in senders.iter().zip(&projections) {
+                if !sent_any {
+                    let _ = sender.send(Ok(Encoded::Batch(encode_ipc(&project(&data.schema, projection), None)?)));
+                }
+                let _ = sender.send(Ok(Encoded::End));
             }
-            let _ = sender.send(Ok(Encoded::End));
             Ok(())
         };
         if let Err(error) = send_all() {
-            let _ = sender.send(Err(error));
+            for sender in &senders {
+                let _ = sender.send(Err(error.clone()));
+            }
         }
     });
-    receiver
+    receivers
+}
+
+/// Where a shard's columns are in the data, or `None` (send every column) when one is missing,
+/// so that the engine names the missing column against the full list.
+fn column_indices(schema: &Schema, columns: &[String]) -> Option<Vec<usize>> {
+    let mut indices = columns.iter().map(|c| schema.index_of(c).ok()).collect::<Option<Vec<_>>>()?;
+    indices.sort_unstable();
+    Some(indices)
+}
+
+fn project(schema: &SchemaRef, projection: &Option<Vec<usize>>) -> SchemaRef {
+    match projection {
+        Some(indices) => Arc::new(schema.project(indices).expect("indices come from this schema")),
+        None => schema.clone(),
+    }
+}
+
+fn project_batch(batch: &RecordBatch, projection: &Option<Vec<usize>>) -> Result<RecordBatch, RunError> {
+    match projection {
+        Some(indices) => batch.project(indices).map_err(|e| RunError::Data(format!("cannot select columns: {e}"))),
+        None => Ok(batch.clone()),
+    }
 }
 
 /// An Arrow IPC stream of the schema, then `batch` if any.
-fn encode_ipc(schema: &arrow_schema::Schema, batch: Option<&arrow_array::RecordBatch>) -> Result<Vec<u8>, RunError> {
+fn encode_ipc(schema: &Schema, batch: Option<&RecordBatch>) -> Result<Vec<u8>, RunError> {
     let fail = |e: arrow_schema::ArrowError| RunError::Data(format!("cannot encode a batch for the engine: {e}"));
     let mut out = Vec::new();
     let mut writer = StreamWriter::try_new(&mut out, schema).map_err(fail)?;

@@ -3,7 +3,7 @@
 use crate::runtime::{ErrorKind, QualityError};
 
 /// Why a run could not produce a result. Each kind has its own exit code.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum RunError {
     /// Bad command line, rule document, rule, option or state file (exit 2).
     #[error("{0}")]
@@ -43,7 +43,9 @@ impl RunError {
     /// Classifies an error the guest returned.
     pub fn from_guest(error: QualityError) -> RunError {
         match error.kind {
-            ErrorKind::RuleDocument | ErrorKind::UnknownColumn | ErrorKind::State => RunError::Usage(error.message),
+            ErrorKind::RuleDocument | ErrorKind::UnknownColumn | ErrorKind::State | ErrorKind::Options => {
+                RunError::Usage(error.message)
+            }
             ErrorKind::Data => RunError::Data(error.message),
         }
     }

@@ -54,6 +54,12 @@ struct CheckArgs {
     /// Exit with code 0 even when the check fails.
     #[arg(long, overrides_with = "fail_on_error")]
     no_fail_on_error: bool,
+    /// Spread the rules over one engine instance per core (default of the production preset).
+    #[arg(long, overrides_with = "no_parallel")]
+    parallel: bool,
+    /// Evaluate every rule in one engine instance.
+    #[arg(long, overrides_with = "parallel")]
+    no_parallel: bool,
     /// Unexpected values kept per rule.
     #[arg(long, value_name = "N")]
     sample_failures: Option<u32>,
@@ -190,6 +196,12 @@ fn check_config(args: &CheckArgs) -> Result<CheckConfig, RunError> {
     }
     if args.no_fail_on_error {
         config.fail_on_error = false;
+    }
+    if args.parallel {
+        config.parallel = true;
+    }
+    if args.no_parallel {
+        config.parallel = false;
     }
     if let Some(n) = args.sample_failures {
         config.sample_failures = n;

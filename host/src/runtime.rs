@@ -239,6 +239,11 @@ impl Session {
         self.call(|b, s| b.truthound_quality_check().checker().call_finish(s, checker.0))
     }
 
+    /// Joins the results of the shards of one check.
+    pub fn combine_results(&mut self, shards: &[CheckResult]) -> Result<CheckResult, RunError> {
+        self.call(|b, s| b.truthound_quality_check().call_combine_results(s, shards))
+    }
+
     /// Renders a result (the guest owns report formats so every host renders alike).
     pub fn render_check(
         &mut self,

@@ -19,6 +19,10 @@ pub trait RowPredicate {
     /// A mask with a set bit for every slot that breaks the predicate. Null slots may be set or
     /// not: the analyzer masks them out.
     fn unexpected(&self, array: &dyn Array) -> Result<BooleanBuffer, String>;
+    /// Relative work per value (1: a comparison).
+    fn cost(&self) -> u32 {
+        1
+    }
 }
 
 pub struct UnexpectedRows {

@@ -44,6 +44,10 @@ pub trait Rule {
     }
     /// Evaluates the rule over everything seen.
     fn evaluate(&self, table: &Table<'_>, mostly: f64) -> Outcome;
+    /// Relative work per row, to spread rules over parallel checkers (1: a cheap scan).
+    fn cost(&self) -> u32 {
+        1
+    }
 }
 
 /// What a rule concluded.

@@ -56,6 +56,10 @@ impl RowPredicate for PatternPredicate {
         }
     }
 
+    fn cost(&self) -> u32 {
+        4
+    }
+
     fn unexpected(&self, array: &dyn Array) -> Result<BooleanBuffer, String> {
         string_mask(array, |s| self.regex.is_match(s) == self.forbidden)
             .ok_or_else(|| format!("has type {}; pattern rules need a string column", array.data_type()))

@@ -73,6 +73,14 @@ impl Rule for ValueRule {
     fn evaluate(&self, table: &Table<'_>, mostly: f64) -> Outcome {
         rows_outcome(&table.metrics[self.analyzer], mostly, &self.column, &self.expectation)
     }
+    fn cost(&self) -> u32 {
+        match &self.unexpected {
+            Unexpected::Nulls => 1,
+            // A hash table far larger than the cache: the most expensive rule per row.
+            Unexpected::Repeated => 10,
+            Unexpected::Breaking(predicate) => predicate.cost(),
+        }
+    }
 }
 
 /// The outcome of a row-by-row rule: it passes when the share of evaluated rows that are not
