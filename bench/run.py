@@ -6,7 +6,8 @@
 Measures (wall time and peak RSS from /usr/bin/time, medians over N runs):
   1. start-up: a check of the bundled 1,000-row CSV (warm), the same right after dropping the
      page cache (cold, when permitted), and `doctor`'s component load and instantiate times;
-  2. the peer suite on the 10M-row Parquet file: not_null(id), unique(email), in_range(amount,
+  2. the peer suite on the 10M-row Parquet file (ours with one engine instance, and with
+     --parallel: one per core): not_null(id), unique(email), in_range(amount,
      min 0), in_set(status), regex(email), row_count; every tool's answer is compared with the
      generator's ground truth.
 Prints a Markdown report with ratios to ours.
@@ -89,6 +90,7 @@ def main():
     suite = [binary, "check", str(data), "--rules", str(HERE / "suite.rules.yaml")]
     jobs = [
         ("truthound-kestra", suite, None, ours_result),
+        ("truthound-kestra --parallel", suite + ["--parallel"], None, ours_result),
         ("polars", [py, str(SHARED / "peer-bench/polars_bench.py"), str(data), "suite"], None, None),
         ("duckdb", [py, str(SHARED / "peer-bench/duckdb_bench.py"), str(data), "suite"], None, None),
         ("polars_1t", [py, str(SHARED / "peer-bench/polars_bench.py"), str(data), "suite"], {"POLARS_MAX_THREADS": "1"}, None),
@@ -105,7 +107,7 @@ def main():
     print(f"- cold (page cache dropped): {cold:.1f} ms" if cold is not None else "- cold: page cache could not be dropped here")
     print("- " + doctor.replace("\n", "\n- "))
     print(f"\n## Peer suite, 10M rows ({data.name}), median of {a.runs} runs\n")
-    print("| tool | wall s | peak RSS MB | answers match truth | wall / ours |")
+    print("| tool | wall s | peak RSS MB | answers match truth | wall / ours (1 instance) |")
     print("|---|---|---|---|---|")
     ours = rows[0][1]
     for name, wall, rss, ok, result in rows:
