@@ -109,11 +109,15 @@ fn a_byte_order_mark_does_not_rename_the_first_column() {
 fn an_error_in_one_parallel_shard_is_reported_once_with_its_exit_code() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("data.csv"), "id,email\n1,a@x.io\n2,b@x.io\n").unwrap();
-    // unique is heavy and gets a shard of its own; the misspelt column sits in the other one.
+    let rows: String = (0..200_000).map(|i| format!("{i},u{i}@x.io\n")).collect();
+    std::fs::write(d.join("data.csv"), format!("id,email\n{rows}")).unwrap();
+    // unique is heavy and gets a shard of its own; the misspelt column sits in the other one,
+    // which fails on the first of many batches while the reader is still sending.
     let args = [
         "data.csv",
         "--parallel",
+        "--batch-size",
+        "1000",
         "--rule",
         r#"{"type": "unique", "column": "email"}"#,
         "--rule",

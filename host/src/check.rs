@@ -157,15 +157,14 @@ pub fn run_check(
             .collect();
         workers.into_iter().map(|w| w.join().expect("shard threads do not panic")).collect()
     });
-    let mut results = Vec::with_capacity(outcomes.len());
-    let mut sessions = Vec::with_capacity(outcomes.len());
-    for (shard, outcome) in outcomes {
-        match outcome? {
-            Some(result) => results.push(result),
-            None => return Err(RunError::Data(format!("{uri}: the reader stopped unexpectedly"))),
-        }
-        sessions.push(shard.session);
-    }
+    // A failed shard makes the reader stop, so the other shards see their input end early:
+    // report the failure, whichever shard it came from.
+    let (shards, outcomes): (Vec<Shard>, Vec<_>) = outcomes.into_iter().unzip();
+    let finished = outcomes.into_iter().collect::<Result<Vec<_>, RunError>>()?;
+    let Some(mut results) = finished.into_iter().collect::<Option<Vec<CheckResult>>>() else {
+        return Err(RunError::Data(format!("{uri}: the reader stopped unexpectedly")));
+    };
+    let mut sessions: Vec<Session> = shards.into_iter().map(|s| s.session).collect();
     let mut session = sessions.swap_remove(0);
     let result = if results.len() == 1 { results.remove(0) } else { session.combine_results(&results)? };
     let info = RunInfo {
