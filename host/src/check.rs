@@ -121,21 +121,7 @@ pub fn run_check(
     config: &CheckConfig,
 ) -> Result<CheckReport, RunError> {
     let started = Instant::now();
-    let limits = Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout };
-    let shard_count = shard_count(config);
-    let mut shards = Vec::with_capacity(shard_count as usize);
-    for shard_index in 0..shard_count {
-        let mut session = runtime.session(limits)?;
-        let options = CheckOptions {
-            sample_failures: config.sample_failures,
-            min_severity: config.min_severity,
-            shard_count,
-            shard_index,
-        };
-        let checker = session.create_checker(rule_document, options)?;
-        let columns = session.required_columns(checker)?;
-        shards.push(Shard { session, checker, columns });
-    }
+    let shards = start_shards(runtime, rule_document, config)?;
     let mut all_columns: Vec<String> = Vec::new();
     for column in shards.iter().flat_map(|s| &s.columns) {
         if !all_columns.contains(column) {
@@ -174,6 +160,26 @@ pub fn run_check(
         source: uri.to_string(),
     };
     Ok(CheckReport { result, info, session })
+}
+
+/// One session and checker per shard, each planning its share of the rules.
+fn start_shards(runtime: &Runtime, rule_document: &str, config: &CheckConfig) -> Result<Vec<Shard>, RunError> {
+    let limits = Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout };
+    let shard_count = shard_count(config);
+    (0..shard_count)
+        .map(|shard_index| {
+            let mut session = runtime.session(limits)?;
+            let options = CheckOptions {
+                sample_failures: config.sample_failures,
+                min_severity: config.min_severity,
+                shard_count,
+                shard_index,
+            };
+            let checker = session.create_checker(rule_document, options)?;
+            let columns = session.required_columns(checker)?;
+            Ok(Shard { session, checker, columns })
+        })
+        .collect()
 }
 
 /// Feeds one shard everything the reader sends it and finishes it. `None` means its input
