@@ -192,14 +192,14 @@ pub fn render_value(array: &dyn Array, row: usize) -> String {
         DataType::Date64 => {
             crate::temporal::format_date(array.as_primitive::<Date64Type>().value(row).div_euclid(86_400_000))
         }
-        DataType::Timestamp(unit, _) => {
+        DataType::Timestamp(unit, tz) => {
             let value = match unit {
                 TimeUnit::Second => array.as_primitive::<TimestampSecondType>().value(row),
                 TimeUnit::Millisecond => array.as_primitive::<TimestampMillisecondType>().value(row),
                 TimeUnit::Microsecond => array.as_primitive::<TimestampMicrosecondType>().value(row),
                 TimeUnit::Nanosecond => array.as_primitive::<TimestampNanosecondType>().value(row),
             };
-            crate::temporal::format_timestamp(value, *unit)
+            format_instant(value, *unit, tz.is_some())
         }
         DataType::Decimal128(_, scale) => {
             let a: &PrimitiveArray<Decimal128Type> = array.as_primitive();
@@ -212,6 +212,15 @@ pub fn render_value(array: &dyn Array, row: usize) -> String {
         }
         other => format!("<{other}>"),
     }
+}
+
+/// A timestamp as ISO 8601; columns with a time zone store UTC instants, so they get a `Z`.
+fn format_instant(value: i64, unit: TimeUnit, zoned: bool) -> String {
+    let mut text = crate::temporal::format_timestamp(value, unit);
+    if zoned {
+        text.push('Z');
+    }
+    text
 }
 
 fn format_decimal(value: i128, scale: i8) -> String {
@@ -313,7 +322,7 @@ pub fn render_key(data_type: &DataType, key: &[u8]) -> String {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => String::from_utf8_lossy(key).into_owned(),
         DataType::Date32 => crate::temporal::format_date(int()),
         DataType::Date64 => crate::temporal::format_date(int().div_euclid(86_400_000)),
-        DataType::Timestamp(unit, _) => crate::temporal::format_timestamp(int(), *unit),
+        DataType::Timestamp(unit, tz) => format_instant(int(), *unit, tz.is_some()),
         DataType::Decimal128(_, scale) => {
             format_decimal(i128::from_le_bytes(key.try_into().unwrap_or([0; 16])), *scale)
         }

@@ -183,3 +183,20 @@ fn malformed_rules_are_rejected_before_any_data() {
         assert!(error.message.contains(expected), "{rules}: {}", error.message);
     }
 }
+
+#[test]
+fn timestamps_compare_with_iso_bounds_and_zoned_samples_say_utc() {
+    use arrow_array::TimestampMillisecondArray;
+    let day = 86_400_000i64;
+    let zoned =
+        TimestampMillisecondArray::from(vec![Some(19_723 * day), Some(19_000 * day), None]).with_timezone("UTC");
+    let naive = TimestampMillisecondArray::from(vec![Some(19_723 * day), Some(19_000 * day), None]);
+    let data = batch(vec![("z", Arc::new(zoned) as ArrayRef), ("n", Arc::new(naive) as ArrayRef)]);
+    let rules = "- {type: in_range, column: z, min: '2024-01-01'}\n- {type: in_range, column: n, min: '2024-01-01T00:00:00Z', strict_min: true}\n- {type: unique, column: z}";
+    let result = check(rules, &[data]);
+    assert_eq!(result.rule_results[0].unexpected_count, 1);
+    assert_eq!(result.rule_results[0].samples[0].value, "2022-01-08T00:00:00Z");
+    assert_eq!(result.rule_results[1].unexpected_count, 2, "2024-01-01 itself fails a strict minimum");
+    assert_eq!(result.rule_results[1].samples[1].value, "2022-01-08T00:00:00");
+    assert_eq!(result.rule_results[2].unexpected_count, 0);
+}
