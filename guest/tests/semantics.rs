@@ -200,3 +200,14 @@ fn timestamps_compare_with_iso_bounds_and_zoned_samples_say_utc() {
     assert_eq!(result.rule_results[1].samples[1].value, "2022-01-08T00:00:00");
     assert_eq!(result.rule_results[2].unexpected_count, 0);
 }
+
+#[test]
+fn a_column_of_nothing_but_nulls_passes_value_rules_and_fails_not_null() {
+    let data = batch(vec![("empty", Arc::new(arrow_array::NullArray::new(3)) as ArrayRef)]);
+    let rules = "- {type: in_range, column: empty, min: 0}\n- {type: regex, column: empty, pattern: x}\n- {type: unique, column: empty}\n- {type: in_set, column: empty, values: [a]}\n- {type: max_length, column: empty, value: 1}\n- {type: not_null, column: empty}";
+    let result = check(rules, &[data]);
+    let statuses: Vec<Status> = result.rule_results.iter().map(|r| r.status).collect();
+    assert_eq!(statuses[..5], [Status::Passed; 5]);
+    assert!(result.rule_results[..5].iter().all(|r| r.evaluated_count == 0 && r.null_count == 3));
+    assert_eq!((statuses[5], result.rule_results[5].unexpected_count), (Status::Failed, 3));
+}

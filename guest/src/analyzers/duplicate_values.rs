@@ -138,7 +138,11 @@ impl Analyzer for DuplicateValues {
         if self.data_type.is_none() {
             self.data_type = Some(array.data_type().clone());
         }
-        self.evaluated += (array.len() - null_count(array.as_ref())) as u64;
+        let nulls = null_count(array.as_ref());
+        if nulls == array.len() {
+            return Ok(());
+        }
+        self.evaluated += (array.len() - nulls) as u64;
         let supported = for_each_value_key(array.as_ref(), |row, key| self.queue(key, rows_before + row as u64));
         self.flush();
         if !supported {

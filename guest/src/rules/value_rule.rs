@@ -4,7 +4,7 @@
 use super::{Outcome, Planner, Rule, Table, require_column};
 use crate::analyzers::{RowPredicate, RowsMetric};
 use crate::values::has_value_key;
-use arrow_schema::Schema;
+use arrow_schema::{DataType, Schema};
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -63,6 +63,9 @@ impl Rule for ValueRule {
         require_column(schema, &self.column)?;
         let data_type = schema.field_with_name(&self.column).map_err(|e| e.to_string())?.data_type();
         let usable = match &self.unexpected {
+            // Nothing but nulls (an empty CSV column is typed Null): nothing to test, so value
+            // rules evaluate no row and hold, as they do for nulls in any column.
+            _ if *data_type == DataType::Null => Ok(()),
             Unexpected::Nulls => Ok(()),
             Unexpected::Repeated if has_value_key(data_type) => Ok(()),
             Unexpected::Repeated => Err(format!("has type {data_type}, whose values cannot be compared")),
