@@ -41,23 +41,24 @@ impl RuleSpec {
         QualityError::rule_document(format!("{}: {what}", self.label()))
     }
 
-    /// The column, or an error saying the rule needs one.
-    pub fn required_column(&self) -> Result<String, QualityError> {
-        self.column.clone().ok_or_else(|| self.error("missing required field 'column'"))
+    /// The column, or an error saying the rule needs one. Like every constructor error, the
+    /// message is plain: `build_rule` prefixes the rule's label.
+    pub fn required_column(&self) -> Result<String, String> {
+        self.column.clone().ok_or_else(|| "missing required field 'column'".to_string())
     }
 
     /// Refuses a column on table-level rules.
-    pub fn forbid_column(&self) -> Result<(), QualityError> {
+    pub fn forbid_column(&self) -> Result<(), String> {
         match self.column {
-            Some(_) => Err(self.error("this rule is about the whole table and takes no 'column'")),
+            Some(_) => Err("this rule is about the whole table and takes no 'column'".into()),
             None => Ok(()),
         }
     }
 
     /// Refuses `mostly` on rules that assert one metric rather than a row-by-row property.
-    pub fn forbid_mostly(&self) -> Result<(), QualityError> {
+    pub fn forbid_mostly(&self) -> Result<(), String> {
         if self.mostly < 1.0 {
-            return Err(self.error("'mostly' applies to row-by-row rules only"));
+            return Err("'mostly' applies to row-by-row rules only".into());
         }
         Ok(())
     }

@@ -181,6 +181,7 @@ fn malformed_rules_are_rejected_before_any_data() {
             Checker::new(rules, CheckOptions::default()).err().unwrap_or_else(|| panic!("{rules} was accepted"));
         assert_eq!(error.kind, ErrorKind::RuleDocument);
         assert!(error.message.contains(expected), "{rules}: {}", error.message);
+        assert_eq!(error.message.matches("rule 1 (").count(), 1, "the rule is named once: {}", error.message);
     }
 }
 

@@ -10,8 +10,8 @@ struct ColumnExists {
 }
 
 pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
-    spec.forbid_mostly().map_err(|e| e.message)?;
-    Ok(Box::new(ColumnExists { column: spec.required_column().map_err(|e| e.message)? }))
+    spec.forbid_mostly()?;
+    Ok(Box::new(ColumnExists { column: spec.required_column()? }))
 }
 
 impl Rule for ColumnExists {

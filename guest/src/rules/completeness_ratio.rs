@@ -13,8 +13,8 @@ struct CompletenessRatio {
 
 pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let min_ratio = spec.params.take_number(&["min_ratio", "ratio", "min_completeness"])?;
-    let column = spec.required_column().map_err(|e| e.message)?;
-    spec.forbid_mostly().map_err(|e| e.message)?;
+    let column = spec.required_column()?;
+    spec.forbid_mostly()?;
     let min_ratio = min_ratio
         .ok_or("missing required field 'min_ratio'")?
         .as_f64()

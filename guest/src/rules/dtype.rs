@@ -43,8 +43,8 @@ struct Dtype {
 
 pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let written = spec.params.require_string(&["dtype", "data_type", "type_"])?;
-    let column = spec.required_column().map_err(|e| e.message)?;
-    spec.forbid_mostly().map_err(|e| e.message)?;
+    let column = spec.required_column()?;
+    spec.forbid_mostly()?;
     let expected = parse_expected(&written).ok_or_else(|| {
         format!(
             "unknown dtype '{written}' (expected int, float, string, bool, date, datetime, decimal, or one of {})",

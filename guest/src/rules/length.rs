@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 pub fn build_min_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let min = spec.params.require_count(&["min_length", "min_len", "length", "value"])?;
-    let column = spec.required_column().map_err(|e| e.message)?;
+    let column = spec.required_column()?;
     let predicate = LengthPredicate { min: Some(min), max: None };
     let expectation = format!("have at least {min} characters");
     Ok(ValueRule::boxed(
@@ -26,7 +26,7 @@ pub fn build_min_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
 
 pub fn build_max_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let max = spec.params.require_count(&["max_length", "max_len", "value"])?;
-    let column = spec.required_column().map_err(|e| e.message)?;
+    let column = spec.required_column()?;
     let predicate = LengthPredicate { min: None, max: Some(max) };
     let expectation = format!("have at most {max} characters");
     Ok(ValueRule::boxed(

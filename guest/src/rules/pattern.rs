@@ -22,7 +22,7 @@ pub fn build_not_regex(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
 
 fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> {
     let pattern = spec.params.require_string(&["pattern", "regex"])?;
-    let column = spec.required_column().map_err(|e| e.message)?;
+    let column = spec.required_column()?;
     let regex = Regex::new(&pattern).map_err(|e| format!("invalid pattern: {e}"))?;
     let (rule_type, expectation) = if forbidden {
         ("not_regex", format!("not match /{pattern}/"))

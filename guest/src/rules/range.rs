@@ -58,7 +58,7 @@ fn finish(
     predicate: RangePredicate,
     parameters: Value,
 ) -> Result<Box<dyn Rule>, String> {
-    let column = spec.required_column().map_err(|e| e.message)?;
+    let column = spec.required_column()?;
     let expectation = predicate.describe();
     Ok(ValueRule::boxed(rule_type, column, parameters, Unexpected::Breaking(Rc::new(predicate)), expectation))
 }

@@ -12,8 +12,8 @@ struct RowCount {
 pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let min = spec.params.take_number(&["min", "min_value"])?;
     let max = spec.params.take_number(&["max", "max_value"])?;
-    spec.forbid_column().map_err(|e| e.message)?;
-    spec.forbid_mostly().map_err(|e| e.message)?;
+    spec.forbid_column()?;
+    spec.forbid_mostly()?;
     let count = |value: Option<Value>, name: &str| -> Result<Option<u64>, String> {
         value.map(|v| v.as_u64().ok_or(format!("'{name}' must be a whole number >= 0, got {v}"))).transpose()
     };

@@ -29,7 +29,7 @@ fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> 
         &["values", "value_set", "allowed_values"]
     };
     let values = spec.params.require_list(names)?;
-    let column = spec.required_column().map_err(|e| e.message)?;
+    let column = spec.required_column()?;
     let set = ValueSet::new(&values)?;
     let listed = values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
     let expectation = if forbidden { format!("be outside [{listed}]") } else { format!("be one of [{listed}]") };
