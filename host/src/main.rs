@@ -109,16 +109,24 @@ enum FormatArg {
 
 fn main() {
     let cli = Cli::parse();
+    // A panic is a bug of ours: one clear line instead of Rust's panic text, on any thread.
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|m| m.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("error: internal error in truthound-kestra{place}: {message} (this is a bug; please report it)");
+    }));
     let code = match std::panic::catch_unwind(|| run(cli)) {
         Ok(Ok(code)) => code,
         Ok(Err(error)) => {
             eprintln!("error: {error}");
             error.exit_code()
         }
-        Err(_) => {
-            eprintln!("error: internal error in truthound-kestra (this is a bug; please report it)");
-            exit_code::ENGINE
-        }
+        Err(_) => exit_code::ENGINE,
     };
     std::process::exit(code);
 }
