@@ -1,7 +1,7 @@
 //! A streaming check: rules planned into shared analyzers, fed Arrow IPC batches, merged with
 //! other partial states, finished into a result.
 
-use crate::analyzers::{Analyzer, RowsMetric, decode, encode};
+use crate::analyzers::{Analyzer, Metric, decode, encode};
 use crate::document::{RuleDocument, RuleSpec, parse_document};
 use crate::model::{CheckOptions, CheckResult, ErrorKind, QualityError, RuleResult, Status};
 use crate::rules::{Planner, Rule, Table, build_rule};
@@ -181,7 +181,7 @@ impl Checker {
             .schema
             .clone()
             .ok_or_else(|| QualityError::data("no data was fed to the check (not even a schema)"))?;
-        let metrics: Vec<RowsMetric> = self.analyzers.iter().map(|a| a.metric()).collect();
+        let metrics: Vec<Metric> = self.analyzers.iter().map(|a| a.metric()).collect();
         let table = Table { rows: self.rows, schema: &schema, metrics: &metrics };
         let mut rule_results = Vec::with_capacity(self.rules.len());
         for ((rule, spec), nulls) in self.rules.iter().zip(&self.specs).zip(&self.null_analyzers) {
@@ -211,7 +211,7 @@ impl Checker {
                 evaluated_count: outcome.evaluated,
                 unexpected_count: outcome.unexpected,
                 unexpected_percent: percent,
-                null_count: nulls.map(|id| metrics[id].unexpected).unwrap_or(0),
+                null_count: nulls.map(|id| metrics[id].rows().unexpected).unwrap_or(0),
                 mostly: spec.mostly,
                 observed_value: outcome.observed.to_string(),
                 samples: outcome.samples,

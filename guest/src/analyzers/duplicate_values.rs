@@ -6,7 +6,7 @@
 //! There is no allocation per row or per value.
 
 use super::value_table::{Slot, ValueTable};
-use super::{Analyzer, RowsMetric, column, decode, encode, null_count};
+use super::{Analyzer, Metric, RowsMetric, column, decode, encode, null_count};
 use crate::model::{FailureSample, QualityError};
 use crate::values::{for_each_value_key, render_key};
 use arrow_array::RecordBatch;
@@ -197,7 +197,7 @@ impl Analyzer for DuplicateValues {
         Ok(())
     }
 
-    fn metric(&self) -> RowsMetric {
+    fn metric(&self) -> Metric {
         let unexpected = self.counts.iter().filter(|&&c| c > 1).sum();
         let mut rows: Vec<(u64, u32)> = self
             .counts
@@ -215,7 +215,7 @@ impl Analyzer for DuplicateValues {
             .into_iter()
             .map(|(row, id)| FailureSample { row, value: render_key(&data_type, self.values.get(id)) })
             .collect();
-        RowsMetric { evaluated: self.evaluated, unexpected, samples }
+        Metric::Rows(RowsMetric { evaluated: self.evaluated, unexpected, samples })
     }
 
     fn bind(&mut self, schema: &arrow_schema::Schema) {

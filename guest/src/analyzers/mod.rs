@@ -23,6 +23,22 @@ pub struct RowsMetric {
     pub samples: Vec<FailureSample>,
 }
 
+/// What an analyzer measured; each rule knows which kind its analyzers give.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Metric {
+    /// Rows evaluated and unexpected, for row-by-row rules.
+    Rows(RowsMetric),
+}
+
+impl Metric {
+    /// The row counts of a row analyzer.
+    pub fn rows(&self) -> &RowsMetric {
+        match self {
+            Metric::Rows(metric) => metric,
+        }
+    }
+}
+
 /// A metric computation with a state that merges exactly.
 pub trait Analyzer {
     /// Folds one batch in. `rows_before` is the number of rows fed before it, so sample rows are
@@ -33,7 +49,7 @@ pub trait Analyzer {
     /// Merges an exported state whose rows come after the `rows_before` rows seen so far.
     fn merge(&mut self, state: &[u8], rows_before: u64) -> Result<(), QualityError>;
     /// The metric so far.
-    fn metric(&self) -> RowsMetric;
+    fn metric(&self) -> Metric;
     /// Learns the data's schema (before the first batch, or from a merged state).
     fn bind(&mut self, _schema: &arrow_schema::Schema) {}
 }

@@ -1,7 +1,7 @@
 //! Null count of a column, with the first null rows as samples. Shared by `not_null`,
 //! `completeness_ratio` and the `null_count` field of every column rule.
 
-use super::{Analyzer, RowsMetric, RowsState, column, decode, encode, null_count};
+use super::{Analyzer, Metric, RowsState, column, decode, encode, null_count};
 use crate::model::QualityError;
 use arrow_array::{Array, RecordBatch};
 
@@ -42,7 +42,7 @@ impl Analyzer for NullRows {
         Ok(())
     }
 
-    fn metric(&self) -> RowsMetric {
-        self.state.metric()
+    fn metric(&self) -> Metric {
+        Metric::Rows(self.state.metric())
     }
 }

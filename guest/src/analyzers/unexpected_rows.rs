@@ -1,7 +1,7 @@
 //! Counts the non-null rows of a column that break a row predicate (set membership, range,
 //! pattern, length). The predicate produces a bit mask per batch; counting is a popcount.
 
-use super::{Analyzer, RowsMetric, RowsState, column, decode, encode, null_count};
+use super::{Analyzer, Metric, RowsState, column, decode, encode, null_count};
 use crate::model::QualityError;
 use crate::values::render_value;
 use arrow_array::cast::AsArray;
@@ -82,7 +82,7 @@ impl Analyzer for UnexpectedRows {
         Ok(())
     }
 
-    fn metric(&self) -> RowsMetric {
-        self.state.metric()
+    fn metric(&self) -> Metric {
+        Metric::Rows(self.state.metric())
     }
 }

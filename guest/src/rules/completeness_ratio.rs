@@ -40,7 +40,7 @@ impl Rule for CompletenessRatio {
         require_column(schema, &self.column)
     }
     fn evaluate(&self, table: &Table<'_>, _mostly: f64) -> Outcome {
-        let metric = &table.metrics[self.analyzer];
+        let metric = table.rows_metric(self.analyzer);
         let ratio = if metric.evaluated == 0 {
             1.0
         } else {

@@ -15,7 +15,7 @@ mod value_rule;
 
 pub use value_rule::{Unexpected, ValueRule};
 
-use crate::analyzers::{Analyzer, DuplicateValues, NullRows, RowPredicate, RowsMetric, UnexpectedRows};
+use crate::analyzers::{Analyzer, DuplicateValues, Metric, NullRows, RowPredicate, RowsMetric, UnexpectedRows};
 use crate::document::RuleSpec;
 use crate::model::FailureSample;
 use arrow_schema::Schema;
@@ -66,7 +66,14 @@ pub struct Outcome {
 pub struct Table<'a> {
     pub rows: u64,
     pub schema: &'a Schema,
-    pub metrics: &'a [RowsMetric],
+    pub metrics: &'a [Metric],
+}
+
+impl Table<'_> {
+    /// The row counts of the row analyzer `id`.
+    pub fn rows_metric(&self, id: usize) -> &RowsMetric {
+        self.metrics[id].rows()
+    }
 }
 
 /// Builds the analyzer list of a plan, sharing analyzers between rules.

@@ -74,7 +74,7 @@ impl Rule for ValueRule {
         usable.map_err(|e| format!("column '{}' {e}", self.column))
     }
     fn evaluate(&self, table: &Table<'_>, mostly: f64) -> Outcome {
-        rows_outcome(&table.metrics[self.analyzer], mostly, &self.column, &self.expectation)
+        rows_outcome(table.rows_metric(self.analyzer), mostly, &self.column, &self.expectation)
     }
     fn cost(&self) -> u32 {
         match &self.unexpected {
