@@ -5,6 +5,7 @@ mod column_exists;
 mod completeness_ratio;
 mod dtype;
 mod length;
+mod length_between;
 mod not_null;
 mod pattern;
 mod range;
@@ -136,6 +137,7 @@ const REGISTRY: &[(&str, Constructor)] = &[
     ("dtype", dtype::build),
     ("min_length", length::build_min_length),
     ("max_length", length::build_max_length),
+    ("length_between", length_between::build),
     ("column_exists", column_exists::build),
     ("completeness_ratio", completeness_ratio::build),
     ("row_count", row_count::build),
@@ -155,6 +157,11 @@ pub fn build_rule(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, crate::model::Qu
         (_, Err(unknown)) => Err(spec.error(unknown)),
         (Err(error), Ok(())) => Err(spec.error(error)),
     }
+}
+
+/// Whether `rule_type` names a rule (or an alias) of this engine.
+pub fn is_known_type(rule_type: &str) -> bool {
+    REGISTRY.iter().any(|(name, _)| *name == rule_type)
 }
 
 fn unknown_type_message(rule_type: &str) -> String {
