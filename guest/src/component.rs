@@ -28,6 +28,7 @@ impl check::GuestChecker for CheckerResource {
             min_severity: report_severity_from_wit(options.min_severity),
             shard_count: options.shard_count,
             shard_index: options.shard_index,
+            rule_format: rule_format_from_wit(options.rule_format),
         };
         let checker = crate::Checker::new(&rule_document, options).map_err(error_to_wit)?;
         Ok(check::Checker::new(CheckerResource(RefCell::new(checker))))
@@ -67,6 +68,7 @@ impl report::Guest for Component {
             report::ReportFormat::JsonCompact => ReportFormat::JsonCompact,
             report::ReportFormat::Yaml => ReportFormat::Yaml,
             report::ReportFormat::Markdown => ReportFormat::Markdown,
+            report::ReportFormat::GreatExpectations => ReportFormat::GreatExpectations,
         };
         render_check(&result_from_wit(outcome), &info, format)
     }
@@ -101,6 +103,14 @@ fn report_severity_from_wit(severity: types::ReportSeverity) -> model::ReportSev
         types::ReportSeverity::Medium => model::ReportSeverity::Medium,
         types::ReportSeverity::High => model::ReportSeverity::High,
         types::ReportSeverity::Critical => model::ReportSeverity::Critical,
+    }
+}
+
+fn rule_format_from_wit(format: types::RuleFormat) -> model::RuleFormat {
+    match format {
+        types::RuleFormat::Truthound => model::RuleFormat::Truthound,
+        types::RuleFormat::GreatExpectations => model::RuleFormat::GreatExpectations,
+        types::RuleFormat::Pandera => model::RuleFormat::Pandera,
     }
 }
 
@@ -171,6 +181,7 @@ fn result_to_wit(result: model::CheckResult) -> types::CheckResult {
                 observed_value: r.observed_value,
                 samples: r.samples.into_iter().map(|s| types::FailureSample { row: s.row, value: s.value }).collect(),
                 message: r.message,
+                origin: r.origin,
             })
             .collect(),
     }
@@ -205,6 +216,7 @@ fn result_from_wit(result: types::CheckResult) -> model::CheckResult {
                 observed_value: r.observed_value,
                 samples: r.samples.into_iter().map(|s| model::FailureSample { row: s.row, value: s.value }).collect(),
                 message: r.message,
+                origin: r.origin,
             })
             .collect(),
     }

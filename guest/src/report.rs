@@ -19,6 +19,8 @@ pub enum ReportFormat {
     JsonCompact,
     Yaml,
     Markdown,
+    /// A Great Expectations validation result (see [`crate::engines::gx_result`]).
+    GreatExpectations,
 }
 
 /// Renders a check result in `format`.
@@ -36,6 +38,7 @@ pub fn render_check(result: &CheckResult, info: &RunInfo, format: ReportFormat) 
             serde_yaml_ng::to_string(&check_envelope(result, info)).expect("JSON values serialise as YAML")
         }
         ReportFormat::Markdown => markdown(result, info),
+        ReportFormat::GreatExpectations => crate::engines::gx_result::render(result, info),
     }
 }
 
@@ -146,6 +149,7 @@ fn rule_record(rule: &RuleResult) -> Value {
         "observed_value": json_text(&rule.observed_value),
         "samples": rule.samples.iter().map(|s| json!({"row": s.row, "value": s.value})).collect::<Vec<_>>(),
         "message": rule.message,
+        "origin": rule.origin.as_deref().map(json_text),
     })
 }
 

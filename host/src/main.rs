@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use truthound_kestra::kestra::{Metric, metrics_line, outputs_line};
 use truthound_kestra::output::write_atomically;
-use truthound_kestra::runtime::{GUEST_WASM, ReportFormat, ReportSeverity, Status};
+use truthound_kestra::runtime::{GUEST_WASM, ReportFormat, ReportSeverity, RuleFormat, Status};
 use truthound_kestra::{CheckConfig, Preset, RunError, Runtime, exit_code, run_check};
 
 /// Data-quality validation for Kestra, with a sandboxed WebAssembly rule engine.
@@ -39,9 +39,13 @@ enum Command {
 struct CheckArgs {
     /// The data: a local path or file:// URI (CSV, TSV, Parquet, JSON, NDJSON, Arrow IPC).
     uri: String,
-    /// A rule document (YAML or JSON): a list of rules or a mapping with `rules:`.
+    /// A rule document (YAML or JSON): a list of rules or a mapping with `rules:`; with --engine,
+    /// a Great Expectations suite or a pandera schema.
     #[arg(long, short = 'r', value_name = "FILE", required_unless_present = "rule", conflicts_with = "rule")]
     rules: Option<PathBuf>,
+    /// What the rule document is written for (the seed's engine_name); reported as the engine.
+    #[arg(long, value_enum, default_value_t = EngineArg::Truthound, aliases = ["engine-name", "engine_name"])]
+    engine: EngineArg,
     /// One rule as JSON, e.g. '{"type":"not_null","column":"id"}'; repeat for more.
     #[arg(long, value_name = "JSON")]
     rule: Vec<String>,
@@ -83,6 +87,28 @@ struct CheckArgs {
     output: Option<PathBuf>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EngineArg {
+    /// truthound rule documents.
+    Truthound,
+    /// Great Expectations expectation suites (JSON or YAML).
+    #[value(name = "great_expectations", aliases = ["ge", "great-expectations"])]
+    GreatExpectations,
+    /// pandera DataFrameSchema YAML (pandera.io.to_yaml).
+    Pandera,
+}
+
+impl EngineArg {
+    /// The rule format and the seed's engine name.
+    fn select(self) -> (RuleFormat, &'static str) {
+        match self {
+            EngineArg::Truthound => (RuleFormat::Truthound, "truthound"),
+            EngineArg::GreatExpectations => (RuleFormat::GreatExpectations, "great_expectations"),
+            EngineArg::Pandera => (RuleFormat::Pandera, "pandera"),
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum PresetArg {
     Default,
@@ -105,6 +131,9 @@ enum FormatArg {
     Json,
     Yaml,
     Markdown,
+    /// A Great Expectations validation result.
+    #[value(name = "great_expectations", aliases = ["ge", "great-expectations"])]
+    GreatExpectations,
 }
 
 fn main() {
@@ -148,7 +177,12 @@ fn check(args: CheckArgs) -> Result<i32, RunError> {
         Some(path) => std::fs::read_to_string(path)
             .map_err(|e| RunError::Usage(format!("cannot read the rule document {}: {e}", path.display())))?,
         // JSON objects are YAML flow mappings, so a flow sequence of them is a rule document.
-        None => format!("[{}]", args.rule.join(",\n")),
+        None if args.engine == EngineArg::Truthound => format!("[{}]", args.rule.join(",\n")),
+        None => {
+            return Err(RunError::Usage(
+                "--rule takes truthound rules; give a suite or schema file with --rules for --engine".into(),
+            ));
+        }
     };
     let runtime = Runtime::new()?;
     let mut report = run_check(&runtime, &args.uri, &rule_document, &config)?;
@@ -199,6 +233,9 @@ fn check_config(args: &CheckArgs) -> Result<CheckConfig, RunError> {
         PresetArg::Production => Preset::Production,
     };
     let mut config = preset.config();
+    let (rule_format, engine_name) = args.engine.select();
+    config.rule_format = rule_format;
+    config.engine_name = engine_name.into();
     if args.fail_on_error {
         config.fail_on_error = true;
     }
@@ -247,6 +284,7 @@ fn report_format(format: FormatArg) -> ReportFormat {
         FormatArg::Json => ReportFormat::Json,
         FormatArg::Yaml => ReportFormat::Yaml,
         FormatArg::Markdown => ReportFormat::Markdown,
+        FormatArg::GreatExpectations => ReportFormat::GreatExpectations,
     }
 }
 

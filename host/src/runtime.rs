@@ -17,7 +17,7 @@ wasmtime::component::bindgen!({ world: "engine", path: "../wit", additional_deri
 pub use exports::truthound::quality::diagnostics::SandboxReport;
 pub use exports::truthound::quality::report::{ReportFormat, RunInfo};
 pub use exports::truthound::quality::types::{
-    CheckOptions, CheckResult, ErrorKind, QualityError, ReportSeverity, RuleResult, Severity, Status,
+    CheckOptions, CheckResult, ErrorKind, QualityError, ReportSeverity, RuleFormat, RuleResult, Severity, Status,
 };
 
 /// The component as built (for hosts that embed it themselves).

@@ -1,0 +1,130 @@
+//! Rule documents of other tools, translated into truthound's: Great Expectations expectation
+//! suites and pandera `DataFrameSchema` YAML. Each translation is a table from the tool's names
+//! onto truthound rules; every expectation or check becomes one rule, numbered and named as in its
+//! source and carrying it as its [`Origin`](crate::document::Origin), so results map back 1:1.
+//! Anything without a faithful translation is an error that names it, never a skipped check.
+
+mod gx_expectations;
+pub mod gx_result;
+mod gx_suite;
+mod pandera_checks;
+mod pandera_schema;
+mod python;
+
+use crate::document::{RuleDocument, parse_document};
+use crate::model::{QualityError, RuleFormat};
+use crate::rules::is_known_type;
+use serde_json::{Map, Value};
+
+/// Parses a rule document written in `format` into truthound rules.
+pub fn parse(text: &str, format: RuleFormat) -> Result<RuleDocument, QualityError> {
+    let document = match format {
+        RuleFormat::Truthound => return parse_document(text),
+        RuleFormat::GreatExpectations => gx_suite::translate(text)?,
+        RuleFormat::Pandera => pandera_schema::translate(text)?,
+    };
+    require_known_rules(document, format)
+}
+
+/// A translation may target rules this build lacks: that is named like any unsupported item.
+fn require_known_rules(document: RuleDocument, format: RuleFormat) -> Result<RuleDocument, QualityError> {
+    let mut problems = Problems::new(format);
+    for spec in document.rules.iter().filter(|spec| !is_known_type(&spec.rule_type)) {
+        problems.add(
+            &spec.label(),
+            format!("not supported yet: it needs the rule '{}', which this engine does not have", spec.rule_type),
+        );
+    }
+    problems.into_result(document)
+}
+
+/// Everything wrong with a suite or schema, reported together so one run names every item to fix.
+struct Problems {
+    document: &'static str,
+    found: Vec<String>,
+}
+
+impl Problems {
+    fn new(format: RuleFormat) -> Problems {
+        let document = match format {
+            RuleFormat::Truthound => "rule document",
+            RuleFormat::GreatExpectations => "Great Expectations suite",
+            RuleFormat::Pandera => "pandera schema",
+        };
+        Problems { document, found: Vec::new() }
+    }
+
+    /// Records a problem with the item labelled `at`.
+    fn add(&mut self, at: &str, problem: impl std::fmt::Display) {
+        self.found.push(format!("{at}: {problem}"));
+    }
+
+    /// `value`, or one rule-document error listing every problem.
+    fn into_result<T>(self, value: T) -> Result<T, QualityError> {
+        match self.found.as_slice() {
+            [] => Ok(value),
+            [one] => Err(QualityError::rule_document(format!("the {} cannot be used: {one}", self.document))),
+            all => Err(QualityError::rule_document(format!(
+                "the {} cannot be used ({} problems):\n  - {}",
+                self.document,
+                all.len(),
+                all.join("\n  - ")
+            ))),
+        }
+    }
+}
+
+/// Parses YAML or JSON text that must hold a mapping.
+fn parse_mapping(text: &str, what: &str) -> Result<Map<String, Value>, QualityError> {
+    if text.trim().is_empty() {
+        return Err(QualityError::rule_document(format!("the {what} is empty")));
+    }
+    match serde_yaml_ng::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(QualityError::rule_document(format!("the {what} must be a mapping"))),
+        Err(e) => Err(QualityError::rule_document(format!("the {what} is not valid YAML or JSON: {e}"))),
+    }
+}
+
+/// Builds a parameter map from (name, value) pairs, leaving out absent values.
+fn params<const N: usize>(pairs: [(&str, Option<Value>); N]) -> Map<String, Value> {
+    pairs.into_iter().filter_map(|(name, value)| value.map(|v| (name.to_string(), v))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truthound_documents_parse_as_before() {
+        let document = parse("- {type: not_null, column: id}", RuleFormat::Truthound).unwrap();
+        assert_eq!(document.rules[0].rule_type, "not_null");
+        assert!(document.rules[0].origin.is_none());
+    }
+
+    #[test]
+    fn translations_onto_rules_this_build_lacks_are_refused() {
+        use crate::document::{Origin, RuleSpec};
+        let origin = Origin { label: "expectation 1 (expect_magic)".into(), written: Value::Null };
+        let rules = vec![RuleSpec::translated(0, "no_such_rule", None, Map::new(), origin)];
+        let document = RuleDocument { name: None, description: None, rules };
+        let message = require_known_rules(document, RuleFormat::GreatExpectations).unwrap_err().message;
+        assert_eq!(
+            message,
+            "the Great Expectations suite cannot be used: expectation 1 (expect_magic): not supported yet: \
+             it needs the rule 'no_such_rule', which this engine does not have"
+        );
+    }
+
+    #[test]
+    fn several_problems_are_listed_together() {
+        let mut problems = Problems::new(RuleFormat::Pandera);
+        problems.add("column 'a'", "first");
+        problems.add("column 'b'", "second");
+        let message = problems.into_result(()).unwrap_err().message;
+        assert_eq!(
+            message,
+            "the pandera schema cannot be used (2 problems):\n  - column 'a': first\n  - column 'b': second"
+        );
+    }
+}
