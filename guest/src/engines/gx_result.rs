@@ -9,6 +9,10 @@ use crate::report::RunInfo;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
+/// GX's `MAX_RESULT_RECORDS`: unexpected values listed at most, even at COMPLETE (row numbers
+/// are not cut).
+const MAX_RESULT_RECORDS: usize = 200;
+
 /// How much of each expectation's result to show (GX's `result_format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Detail {
@@ -218,7 +222,8 @@ fn map_result(rule: &RuleResult, missing: Option<u64>, format: &ResultFormat) ->
         None => Value::Null,
         Some(_) => Value::from(sample.value.as_str()),
     };
-    let partial = &rule.samples[..rule.samples.len().min(format.partial_unexpected_count as usize)];
+    let partial_count = (format.partial_unexpected_count as usize).min(MAX_RESULT_RECORDS);
+    let partial = &rule.samples[..rule.samples.len().min(partial_count)];
     let show_values = !format.exclude_unexpected_values;
     let mut result = Map::new();
     result.insert("element_count".into(), Value::from(elements));
@@ -247,7 +252,7 @@ fn map_result(rule: &RuleResult, missing: Option<u64>, format: &ResultFormat) ->
     }
     let rows: Vec<u64> = rule.samples.iter().map(|s| s.row).collect();
     if show_values {
-        result.insert("unexpected_list".into(), rule.samples.iter().map(value).collect());
+        result.insert("unexpected_list".into(), rule.samples.iter().take(MAX_RESULT_RECORDS).map(value).collect());
     }
     let query = format!("df.filter(items={rows:?}, axis=0)");
     result.insert("unexpected_index_list".into(), Value::from(rows));
@@ -335,6 +340,18 @@ mod tests {
         assert_eq!(complete["result"]["unexpected_index_query"], "df.filter(items=[0, 3, 4], axis=0)");
         let boolean = rule(Some(gx_origin("expect_column_values_to_be_between", json!("BOOLEAN_ONLY"))), &samples);
         assert_eq!(expectation_result(&boolean)["result"], json!({}));
+    }
+
+    #[test]
+    fn value_lists_stop_at_200_as_in_gx_but_row_numbers_do_not() {
+        let values: Vec<(u64, String)> = (0..250).map(|row| (row, row.to_string())).collect();
+        let samples: Vec<(u64, &str)> = values.iter().map(|(row, value)| (*row, value.as_str())).collect();
+        let complete = json!({"result_format": "COMPLETE", "partial_unexpected_count": 300});
+        let result =
+            expectation_result(&rule(Some(gx_origin("expect_column_values_to_be_unique", complete)), &samples));
+        assert_eq!(result["result"]["unexpected_list"].as_array().unwrap().len(), 200);
+        assert_eq!(result["result"]["partial_unexpected_list"].as_array().unwrap().len(), 200);
+        assert_eq!(result["result"]["unexpected_index_list"].as_array().unwrap().len(), 250);
     }
 
     #[test]
