@@ -91,9 +91,48 @@ fn params<const N: usize>(pairs: [(&str, Option<Value>); N]) -> Map<String, Valu
     pairs.into_iter().filter_map(|(name, value)| value.map(|v| (name.to_string(), v))).collect()
 }
 
+/// The README's tables of supported and unsupported expectations and checks, generated from the
+/// translation tables (a test keeps the README in step with them).
+#[cfg(test)]
+fn readme_tables() -> String {
+    use gx_expectations::Shape;
+    let mut out = String::from("| Great Expectations expectation | truthound rule | GX result |\n|---|---|---|\n");
+    for e in gx_expectations::EXPECTATIONS {
+        let shape = match e.shape {
+            Shape::NullMap | Shape::Map => "counts, unexpected values",
+            Shape::Aggregate => "observed value",
+            Shape::Existence => "empty",
+        };
+        out += &format!("| `{}` | `{}` | {shape} |\n", e.name, e.rule);
+    }
+    out += "\n| not supported | why |\n|---|---|\n";
+    for (name, why) in gx_expectations::UNSUPPORTED {
+        out += &format!("| `{name}` | {why} |\n");
+    }
+    out += "\n| pandera check (aliases) | truthound rule |\n|---|---|\n";
+    for c in pandera_checks::CHECKS {
+        let aliases = c.aliases.iter().map(|a| format!(" (`{a}`)")).collect::<String>();
+        out += &format!("| `{}`{aliases} | `{}` |\n", c.name, c.rule);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_readme_lists_what_the_translation_tables_hold() {
+        let readme = include_str!("../../../README.md");
+        let (start, end) = ("<!-- engines-tables:start -->\n", "<!-- engines-tables:end -->");
+        let listed = readme.split_once(start).and_then(|(_, rest)| rest.split_once(end)).map(|(tables, _)| tables);
+        let expected = readme_tables();
+        assert_eq!(
+            listed,
+            Some(expected.as_str()),
+            "README.md between the engines-tables markers should be:\n{expected}"
+        );
+    }
 
     #[test]
     fn truthound_documents_parse_as_before() {
