@@ -24,7 +24,9 @@ pub enum Shape {
 /// Whether the expectation is about one column (its `column` kwarg) or the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
+    /// The `column` kwarg names the rule's column.
     Column,
+    /// The expectation is about the table or names its columns in its own kwargs.
     Table,
 }
 
@@ -37,8 +39,11 @@ pub struct Expectation {
     pub name: &'static str,
     /// The truthound rule it runs as.
     pub rule: &'static str,
+    /// Where its column comes from.
     pub scope: Scope,
+    /// What GX shows as its result.
     pub shape: Shape,
+    /// Its own kwargs as the rule's parameters.
     pub translate: Translate,
 }
 

@@ -16,9 +16,13 @@ const MAX_RESULT_RECORDS: usize = 200;
 /// How much of each expectation's result to show (GX's `result_format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Detail {
+    /// `success` only: an empty `result`.
     BooleanOnly,
+    /// Counts, percentages and the partial list of unexpected values.
     Basic,
+    /// BASIC plus the partial value counts and row numbers.
     Summary,
+    /// SUMMARY plus every unexpected value and row number.
     Complete,
 }
 
@@ -46,6 +50,7 @@ impl Detail {
 /// GX's `result_format`: a level name, or a mapping with the level and its options.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResultFormat {
+    /// The level (`result_format` itself).
     pub detail: Detail,
     /// Length of the partial lists.
     pub partial_unexpected_count: u64,

@@ -30,7 +30,9 @@ pub struct Check {
     pub rule: &'static str,
     /// The statistic a bare value stands for (`greater_than: 0` is `min_value: 0`).
     pub statistic: &'static str,
+    /// How pandera names it.
     pub label: Label,
+    /// Its statistics as the rule's parameters.
     pub translate: Translate,
 }
 
