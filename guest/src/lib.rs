@@ -8,6 +8,7 @@ pub mod document;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod stats;
 pub mod temporal;
 pub mod values;
 

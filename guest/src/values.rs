@@ -6,6 +6,7 @@ use arrow_array::types::*;
 use arrow_array::{Array, ArrowPrimitiveType, PrimitiveArray};
 use arrow_buffer::{BooleanBuffer, NullBuffer};
 use arrow_schema::{DataType, TimeUnit};
+use serde_json::Value;
 
 /// Calls `f` with the index of every non-null slot, scanning the validity bitmap 64 bits at a time.
 #[inline]
@@ -82,6 +83,105 @@ pub fn number_mask(array: &dyn Array, pred: impl Fn(Number) -> bool) -> Mask {
             Some(primitive_mask::<Decimal128Type>(array, |v| pred(Number::Float(v as f64 / divisor))))
         }
         _ => None,
+    }
+}
+
+/// Calls `f` with every non-null value of a numeric or temporal array (temporal values in their
+/// storage unit, decimals as floats, as [`number_mask`] sees them). False for other types.
+pub fn for_each_number(array: &dyn Array, mut f: impl FnMut(Number)) -> bool {
+    let nulls = array.logical_nulls();
+    macro_rules! each {
+        ($t:ty, $convert:expr) => {{
+            let values = array.as_primitive::<$t>().values();
+            for_each_valid(values.len(), nulls.as_ref(), |i| f($convert(values[i])));
+            true
+        }};
+    }
+    let int = |v: i64| Number::Int(v as i128);
+    match array.data_type() {
+        DataType::Int8 => each!(Int8Type, |v: i8| int(v as i64)),
+        DataType::Int16 => each!(Int16Type, |v: i16| int(v as i64)),
+        DataType::Int32 => each!(Int32Type, |v: i32| int(v as i64)),
+        DataType::Int64 => each!(Int64Type, int),
+        DataType::UInt8 => each!(UInt8Type, |v: u8| int(v as i64)),
+        DataType::UInt16 => each!(UInt16Type, |v: u16| int(v as i64)),
+        DataType::UInt32 => each!(UInt32Type, |v: u32| int(v as i64)),
+        DataType::UInt64 => each!(UInt64Type, |v: u64| Number::Int(v as i128)),
+        DataType::Date32 => each!(Date32Type, |v: i32| int(v as i64)),
+        DataType::Date64 => each!(Date64Type, int),
+        DataType::Timestamp(TimeUnit::Second, _) => each!(TimestampSecondType, int),
+        DataType::Timestamp(TimeUnit::Millisecond, _) => each!(TimestampMillisecondType, int),
+        DataType::Timestamp(TimeUnit::Microsecond, _) => each!(TimestampMicrosecondType, int),
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => each!(TimestampNanosecondType, int),
+        DataType::Float16 => {
+            each!(Float16Type, |v: <Float16Type as ArrowPrimitiveType>::Native| Number::Float(v.to_f64()))
+        }
+        DataType::Float32 => each!(Float32Type, |v: f32| Number::Float(v as f64)),
+        DataType::Float64 => each!(Float64Type, Number::Float),
+        DataType::Decimal128(_, scale) => {
+            let divisor = 10f64.powi(*scale as i32);
+            each!(Decimal128Type, |v: i128| Number::Float(v as f64 / divisor))
+        }
+        _ => false,
+    }
+}
+
+/// Calls `f` with every non-null value of a string array (also dictionary-encoded). False for
+/// other types.
+pub fn for_each_str<'a>(array: &'a dyn Array, mut f: impl FnMut(&'a str)) -> bool {
+    let nulls = array.logical_nulls();
+    match array.data_type() {
+        DataType::Utf8 => {
+            let a = array.as_string::<i32>();
+            for_each_valid(a.len(), nulls.as_ref(), |i| f(a.value(i)));
+        }
+        DataType::LargeUtf8 => {
+            let a = array.as_string::<i64>();
+            for_each_valid(a.len(), nulls.as_ref(), |i| f(a.value(i)));
+        }
+        DataType::Utf8View => {
+            let a = array.as_string_view();
+            for_each_valid(a.len(), nulls.as_ref(), |i| f(a.value(i)));
+        }
+        DataType::Dictionary(_, values) if value_kind(values) == ValueKind::String => {
+            let dict = array.as_any_dictionary();
+            let keys = dict.normalized_keys();
+            let mut texts: Vec<&str> = Vec::with_capacity(dict.values().len());
+            for_each_str_slot(dict.values().as_ref(), |text| texts.push(text));
+            for_each_valid(keys.len(), nulls.as_ref(), |i| f(texts[keys[i]]));
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Every slot of a plain string array, nulls as "" (for dictionary values, looked up by key).
+fn for_each_str_slot<'a>(array: &'a dyn Array, mut f: impl FnMut(&'a str)) {
+    match array.data_type() {
+        DataType::Utf8 => array.as_string::<i32>().iter().for_each(|v| f(v.unwrap_or(""))),
+        DataType::LargeUtf8 => array.as_string::<i64>().iter().for_each(|v| f(v.unwrap_or(""))),
+        DataType::Utf8View => array.as_string_view().iter().for_each(|v| f(v.unwrap_or(""))),
+        _ => {}
+    }
+}
+
+/// A number of a column as JSON in the column's own terms: dates and timestamps as ISO text,
+/// integers exactly, floats as numbers (non-finite ones as text, which JSON lacks).
+pub fn number_to_json(data_type: &DataType, number: Number) -> serde_json::Value {
+    let data_type = match data_type {
+        DataType::Dictionary(_, values) => values.as_ref(),
+        other => other,
+    };
+    match (value_kind(data_type), number) {
+        (ValueKind::Date | ValueKind::Timestamp, Number::Int(v)) => {
+            render_key(data_type, &(v as i64).to_le_bytes()).into()
+        }
+        (_, Number::Int(v)) => i64::try_from(v)
+            .map(Value::from)
+            .or_else(|_| u64::try_from(v).map(Value::from))
+            .unwrap_or_else(|_| Value::from(v as f64)),
+        (_, Number::Float(v)) if v.is_finite() => v.into(),
+        (_, Number::Float(v)) => v.to_string().into(),
     }
 }
 
@@ -309,6 +409,45 @@ pub fn for_each_value_key(array: &dyn Array, mut f: impl FnMut(usize, &[u8])) ->
 fn dictionary_value_keys(values: &dyn Array) -> Option<Vec<Vec<u8>>> {
     let mut keys: Vec<Vec<u8>> = vec![Vec::new(); values.len()];
     for_each_value_key(values, |i, key| keys[i] = key.to_vec()).then_some(keys)
+}
+
+/// The key [`for_each_value_key`] gives `value` (from a rule document) in a column of
+/// `data_type`, or `None` when the value cannot occur in such a column. Numbers may be written as
+/// text and vice versa; dates and timestamps are ISO text.
+pub fn value_key(value: &Value, data_type: &DataType) -> Option<Vec<u8>> {
+    let text = match value {
+        Value::String(text) => text.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    let integer = || -> Option<i128> {
+        text.parse::<i128>().ok().or_else(|| text.parse::<f64>().ok().filter(|f| f.fract() == 0.0).map(|f| f as i128))
+    };
+    let le64 = |v: i64| v.to_le_bytes().to_vec();
+    Some(match data_type {
+        DataType::Dictionary(_, values) => return value_key(value, values),
+        DataType::UInt64 => u64::try_from(integer()?).ok()?.to_le_bytes().to_vec(),
+        DataType::Float32 | DataType::Float64 => float_key(text.parse::<f64>().ok()?).to_vec(),
+        DataType::Date32 => le64(crate::temporal::parse_date(&text)?),
+        DataType::Date64 => le64(crate::temporal::parse_date(&text)? * 86_400_000),
+        DataType::Timestamp(unit, _) => le64(crate::temporal::parse_timestamp(&text, *unit)?),
+        DataType::Decimal128(_, scale) => {
+            let unscaled = text.parse::<f64>().ok()? * 10f64.powi(*scale as i32);
+            (unscaled.round() as i128).to_le_bytes().to_vec()
+        }
+        DataType::Boolean => vec![match text.as_str() {
+            "true" => 1,
+            "false" => 0,
+            _ => return None,
+        }],
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => match value {
+            Value::String(original) => original.as_bytes().to_vec(),
+            _ => text.into_bytes(),
+        },
+        other if value_kind(other) == ValueKind::Integer => le64(i64::try_from(integer()?).ok()?),
+        _ => return None,
+    })
 }
 
 /// Renders a key made by [`for_each_value_key`] back into text.

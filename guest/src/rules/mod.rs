@@ -3,25 +3,29 @@
 
 mod column_exists;
 mod completeness_ratio;
+mod distinct;
 mod dtype;
+mod freshness;
+mod interval;
 mod length;
 mod not_null;
 mod pattern;
+mod planner;
 mod range;
 mod row_count;
 mod set_membership;
+mod statistic;
 mod unique;
 mod value_rule;
 
+pub use planner::Planner;
 pub use value_rule::{Unexpected, ValueRule};
 
-use crate::analyzers::{Analyzer, DuplicateValues, Metric, NullRows, RowPredicate, RowsMetric, UnexpectedRows};
+use crate::analyzers::{Metric, RowsMetric};
 use crate::document::RuleSpec;
 use crate::model::FailureSample;
 use arrow_schema::Schema;
 use serde_json::Value;
-use std::collections::HashMap;
-use std::rc::Rc;
 
 /// A rule, ready to plan its analyzers and to evaluate their metrics.
 pub trait Rule {
@@ -76,48 +80,6 @@ impl Table<'_> {
     }
 }
 
-/// Builds the analyzer list of a plan, sharing analyzers between rules.
-pub struct Planner {
-    analyzers: Vec<Box<dyn Analyzer>>,
-    index: HashMap<String, usize>,
-    sample_cap: u32,
-}
-
-impl Planner {
-    pub fn new(sample_cap: u32) -> Self {
-        Planner { analyzers: Vec::new(), index: HashMap::new(), sample_cap }
-    }
-
-    fn shared(&mut self, key: String, make: impl FnOnce(u32) -> Box<dyn Analyzer>) -> usize {
-        if let Some(&id) = self.index.get(&key) {
-            return id;
-        }
-        self.analyzers.push(make(self.sample_cap));
-        self.index.insert(key, self.analyzers.len() - 1);
-        self.analyzers.len() - 1
-    }
-
-    /// Null count (and null rows) of `column`.
-    pub fn null_rows(&mut self, column: &str) -> usize {
-        self.shared(format!("nulls\u{0}{column}"), |cap| Box::new(NullRows::new(column, cap)))
-    }
-
-    /// Non-null rows of `column` breaking `predicate`.
-    pub fn unexpected_rows(&mut self, column: &str, predicate: Rc<dyn RowPredicate>) -> usize {
-        let key = format!("rows\u{0}{column}\u{0}{}", predicate.key());
-        self.shared(key, |cap| Box::new(UnexpectedRows::new(column, predicate, cap)))
-    }
-
-    /// Occurrence counts of the values of `column`.
-    pub fn duplicate_values(&mut self, column: &str) -> usize {
-        self.shared(format!("distinct\u{0}{column}"), |cap| Box::new(DuplicateValues::new(column, cap)))
-    }
-
-    pub fn into_analyzers(self) -> Vec<Box<dyn Analyzer>> {
-        self.analyzers
-    }
-}
-
 /// Builds a rule from its spec. Convention: take every parameter first, then validate.
 type Constructor = fn(&mut RuleSpec) -> Result<Box<dyn Rule>, String>;
 
@@ -139,6 +101,20 @@ const REGISTRY: &[(&str, Constructor)] = &[
     ("column_exists", column_exists::build),
     ("completeness_ratio", completeness_ratio::build),
     ("row_count", row_count::build),
+    ("min_between", statistic::build_min_between),
+    ("max_between", statistic::build_max_between),
+    ("mean_between", statistic::build_mean_between),
+    ("median_between", statistic::build_median_between),
+    ("stdev_between", statistic::build_stdev_between),
+    ("sum_between", statistic::build_sum_between),
+    ("quantile_between", statistic::build_quantile_between),
+    ("distinct_count_between", distinct::build_distinct_count_between),
+    ("unique_ratio_between", distinct::build_unique_ratio_between),
+    ("distinct_values_in_set", distinct::build_distinct_values_in_set),
+    ("distinct_values_contain_set", distinct::build_distinct_values_contain_set),
+    ("distinct_values_equal_set", distinct::build_distinct_values_equal_set),
+    ("most_common_value_in_set", distinct::build_most_common_value_in_set),
+    ("freshness", freshness::build),
 ];
 
 /// Builds the rule a spec describes; the spec's parameters must all be understood.

@@ -55,7 +55,7 @@ impl Rule for ValueRule {
     fn plan(&mut self, planner: &mut Planner) {
         self.analyzer = match &self.unexpected {
             Unexpected::Nulls => planner.null_rows(&self.column),
-            Unexpected::Repeated => planner.duplicate_values(&self.column),
+            Unexpected::Repeated => planner.distinct_values(&self.column, false),
             Unexpected::Breaking(predicate) => planner.unexpected_rows(&self.column, predicate.clone()),
         };
     }
