@@ -293,7 +293,7 @@ pub fn combine_results(shards: Vec<CheckResult>) -> Result<CheckResult, QualityE
 }
 
 /// Batches after the first must have the first one's column names and types.
-fn same_columns(known: &Schema, schema: &Schema) -> Result<(), QualityError> {
+pub(crate) fn same_columns(known: &Schema, schema: &Schema) -> Result<(), QualityError> {
     let describe = |s: &Schema| {
         s.fields().iter().map(|f| format!("{}: {}", f.name(), f.data_type())).collect::<Vec<_>>().join(", ")
     };
@@ -315,7 +315,7 @@ fn same_columns(known: &Schema, schema: &Schema) -> Result<(), QualityError> {
 }
 
 /// Decodes an Arrow IPC stream, handing each batch to `on_batch`; returns its schema.
-fn decode_ipc(
+pub(crate) fn decode_ipc(
     bytes: Vec<u8>,
     mut on_batch: impl FnMut(RecordBatch) -> Result<(), QualityError>,
 ) -> Result<SchemaRef, QualityError> {
@@ -331,7 +331,7 @@ fn decode_ipc(
     decoder.schema().ok_or_else(|| QualityError::data("the Arrow IPC stream holds no schema"))
 }
 
-fn schema_to_ipc(schema: &Schema) -> Vec<u8> {
+pub(crate) fn schema_to_ipc(schema: &Schema) -> Vec<u8> {
     let mut bytes = Vec::new();
     let mut writer = StreamWriter::try_new(&mut bytes, schema).expect("a schema that decoded also encodes");
     writer.finish().expect("writing to memory cannot fail");

@@ -6,6 +6,7 @@ pub mod analyzers;
 pub mod checker;
 pub mod document;
 pub mod model;
+pub mod profile;
 pub mod report;
 pub mod rules;
 pub mod stats;

@@ -7,7 +7,7 @@ mod null_rows;
 mod samples;
 mod sorted_values;
 mod unexpected_rows;
-mod value_table;
+pub(crate) mod value_table;
 
 pub use column_stats::{ColumnStats, Extreme, Lengths, StatsMetric, StatsState};
 pub use duplicate_values::DuplicateValues;
