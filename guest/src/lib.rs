@@ -5,6 +5,7 @@
 pub mod analyzers;
 pub mod checker;
 pub mod document;
+pub mod learn;
 pub mod model;
 pub mod profile;
 pub mod report;
