@@ -108,7 +108,7 @@ pub fn learn(profile: &ProfileResult, options: &LearnOptions) -> LearnResult {
     }
     let rules_before_filter = suggested.len() as u32;
     let rules: Vec<LearnedRule> = suggested.into_iter().filter(|r| r.confidence >= options.min_confidence).collect();
-    let rule_document = render_document(profile, &rules);
+    let rule_document = rule_document(&rules, profile.row_count);
     LearnResult { rules, rules_before_filter, rule_document }
 }
 
@@ -165,7 +165,8 @@ fn suggest_for_column(column: &ColumnProfile, options: &LearnOptions, out: &mut 
         && column.distinct_count <= u64::from(options.categorical_threshold)
         && column.top_values.len() as u64 == column.distinct_count
         && non_null >= 2 * column.distinct_count
-        && matches!(family, Family::Text | Family::Bool | Family::Number | Family::Temporal)
+        // Dates and floats are measurements, not categories.
+        && matches!(family, Family::Text | Family::Bool | Family::Number)
         && !column.logical_type.starts_with("float");
     if categorical {
         let mut values: Vec<Value> = column.top_values.iter().map(|v| typed_value(&v.value, family)).collect();
@@ -271,12 +272,10 @@ fn typed_value(text: &str, family: Family) -> Value {
     }
 }
 
-/// The rules as YAML, one flow mapping per rule with its confidence as a comment.
-fn render_document(profile: &ProfileResult, rules: &[LearnedRule]) -> String {
-    let mut text = format!(
-        "# Learned by truthound-kestra from {} rows; confidence per rule in its comment.\nrules:\n",
-        profile.row_count
-    );
+/// The rules as YAML, one flow mapping per rule with its confidence and reason as a comment.
+pub fn rule_document(rules: &[LearnedRule], row_count: u64) -> String {
+    let mut text =
+        format!("# Learned by truthound-kestra from {row_count} rows; confidence per rule in its comment.\nrules:\n");
     if rules.is_empty() {
         text = text.replace("rules:\n", "rules: []\n");
     }
