@@ -71,16 +71,20 @@ pub struct LearnResult {
     pub rule_document: String,
 }
 
-/// The profile options learning needs: every value of a categorical column listed, shapes of
-/// strings when patterns are asked for, no histograms.
+/// Distinct values learning counts exactly per column, so `unique` can be learned for columns of
+/// up to this many rows (about 50 bytes of memory per distinct value).
+pub const LEARN_DISTINCT_LIMIT: u32 = 2_000_000;
+
+/// The profile options learning needs: every value of a categorical column listed, distinct
+/// counts exact up to [`LEARN_DISTINCT_LIMIT`], shapes of strings when patterns are asked for.
 pub fn profile_options(options: &LearnOptions, sample_size: u64) -> ProfileOptions {
     ProfileOptions {
         include_stats: false,
         include_histograms: false,
         sample_size,
         top_n: options.categorical_threshold,
+        distinct_limit: LEARN_DISTINCT_LIMIT,
         infer_patterns: options.include_patterns,
-        ..ProfileOptions::default()
     }
 }
 

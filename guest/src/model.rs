@@ -231,7 +231,7 @@ impl Default for ProfileOptions {
             include_histograms: false,
             sample_size: 0,
             top_n: 10,
-            distinct_limit: 1_000_000,
+            distinct_limit: 100_000,
             infer_patterns: false,
         }
     }

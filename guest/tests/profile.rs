@@ -60,7 +60,7 @@ fn batch(c: &Columns) -> RecordBatch {
 }
 
 fn options() -> ProfileOptions {
-    ProfileOptions { include_histograms: true, top_n: 3, ..ProfileOptions::default() }
+    ProfileOptions { include_histograms: true, top_n: 3, distinct_limit: 1_000_000, ..ProfileOptions::default() }
 }
 
 fn profile(data: &RecordBatch, batch_size: usize) -> ProfileResult {

@@ -131,7 +131,7 @@ struct ProfileArgs {
     #[arg(long, value_name = "N", default_value_t = 10)]
     top_n: u32,
     /// Distinct values counted exactly per column; beyond, counts are flagged estimates.
-    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    #[arg(long, value_name = "N", default_value_t = truthound_guest::model::ProfileOptions::default().distinct_limit)]
     distinct_limit: u32,
     #[command(flatten)]
     engine: EngineArgs,

@@ -213,6 +213,17 @@ impl ColumnStats {
     }
 }
 
+/// The first 8 bytes of `text` as a big-endian integer (zero-padded): ordered like the strings
+/// wherever the prefixes differ.
+#[inline]
+fn prefix(text: &str) -> u64 {
+    let bytes = text.as_bytes();
+    let mut buffer = [0u8; 8];
+    let n = bytes.len().min(8);
+    buffer[..n].copy_from_slice(&bytes[..n]);
+    u64::from_be_bytes(buffer)
+}
+
 /// `a < b` for numbers of one column (both integers or both non-NaN floats).
 fn less(a: Number, b: Number) -> bool {
     match (a, b) {
