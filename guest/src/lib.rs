@@ -5,6 +5,7 @@
 pub mod analyzers;
 pub mod checker;
 pub mod document;
+pub mod formats;
 pub mod model;
 pub mod report;
 pub mod rules;
