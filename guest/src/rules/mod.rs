@@ -1,5 +1,6 @@
 //! Rules: assertions over analyzer metrics. The registry maps each rule type (and its aliases) to
-//! a constructor; adding a rule is one file here plus one registry line.
+//! a constructor and its reference documentation; adding a rule is one file here (with its
+//! `RULES` entry) plus, for a new file, one registry line.
 
 mod column_exists;
 mod completeness_ratio;
@@ -8,11 +9,13 @@ mod length;
 mod not_null;
 mod pattern;
 mod range;
+mod reference;
 mod row_count;
 mod set_membership;
 mod unique;
 mod value_rule;
 
+pub use reference::{ParamDoc, RuleDoc, Shape, reference_markdown};
 pub use value_rule::{Unexpected, ValueRule};
 
 use crate::analyzers::{Analyzer, DuplicateValues, Metric, NullRows, RowPredicate, RowsMetric, UnexpectedRows};
@@ -119,36 +122,52 @@ impl Planner {
 }
 
 /// Builds a rule from its spec. Convention: take every parameter first, then validate.
-type Constructor = fn(&mut RuleSpec) -> Result<Box<dyn Rule>, String>;
+pub type Constructor = fn(&mut RuleSpec) -> Result<Box<dyn Rule>, String>;
 
-/// Rule types and their constructors. Aliases are extra rows with the same constructor.
-const REGISTRY: &[(&str, Constructor)] = &[
-    ("not_null", not_null::build),
-    ("unique", unique::build),
-    ("in_set", set_membership::build_in_set),
-    ("not_in_set", set_membership::build_not_in_set),
-    ("in_range", range::build_in_range),
-    ("between", range::build_in_range),
-    ("greater_than", range::build_greater_than),
-    ("less_than", range::build_less_than),
-    ("regex", pattern::build_regex),
-    ("not_regex", pattern::build_not_regex),
-    ("dtype", dtype::build),
-    ("min_length", length::build_min_length),
-    ("max_length", length::build_max_length),
-    ("column_exists", column_exists::build),
-    ("completeness_ratio", completeness_ratio::build),
-    ("row_count", row_count::build),
+/// A rule type: its names, its constructor and its reference documentation.
+pub struct RuleType {
+    /// The canonical name, reported in results.
+    pub name: &'static str,
+    /// Other names rule documents may use.
+    pub aliases: &'static [&'static str],
+    pub build: Constructor,
+    pub doc: RuleDoc,
+}
+
+/// Every rule type, module by module, in the order of the reference documentation. A rule's
+/// module lists its `RuleType` (constructor and documentation) in its `RULES`; a new module gets
+/// a line here.
+const REGISTRY: &[&[RuleType]] = &[
+    not_null::RULES,
+    unique::RULES,
+    set_membership::RULES,
+    range::RULES,
+    pattern::RULES,
+    length::RULES,
+    dtype::RULES,
+    column_exists::RULES,
+    completeness_ratio::RULES,
+    row_count::RULES,
 ];
+
+/// Every rule type.
+pub fn rule_types() -> impl Iterator<Item = &'static RuleType> {
+    REGISTRY.iter().flat_map(|group| group.iter())
+}
+
+/// The rule type called `name` (or one of its aliases).
+pub fn rule_type(name: &str) -> Option<&'static RuleType> {
+    rule_types().find(|t| t.name == name || t.aliases.contains(&name))
+}
 
 /// Builds the rule a spec describes; the spec's parameters must all be understood.
 pub fn build_rule(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, crate::model::QualityError> {
-    let Some((_, build)) = REGISTRY.iter().find(|(name, _)| *name == spec.rule_type) else {
+    let Some(rule_type) = rule_type(&spec.rule_type) else {
         return Err(spec.error(unknown_type_message(&spec.rule_type)));
     };
     // Constructors take every parameter before validating any, so parameters left over after a
     // failure are unknown ones, and a misspelt name is the likelier cause of the failure.
-    let built = build(spec);
+    let built = (rule_type.build)(spec);
     let leftovers = std::mem::take(&mut spec.params).finish();
     match (built, leftovers) {
         (Ok(rule), Ok(())) => Ok(rule),
@@ -157,15 +176,19 @@ pub fn build_rule(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, crate::model::Qu
     }
 }
 
+/// Every name a rule document may use as a type.
+fn known_names() -> impl Iterator<Item = &'static str> {
+    rule_types().flat_map(|t| std::iter::once(t.name).chain(t.aliases.iter().copied()))
+}
+
 fn unknown_type_message(rule_type: &str) -> String {
-    let closest = REGISTRY
-        .iter()
-        .map(|(name, _)| (edit_distance(rule_type, name), *name))
+    let closest = known_names()
+        .map(|name| (edit_distance(rule_type, name), name))
         .min()
         .filter(|(distance, _)| *distance <= 3)
         .map(|(_, name)| format!(" (did you mean '{name}'?)"))
         .unwrap_or_default();
-    let known: Vec<&str> = REGISTRY.iter().map(|(name, _)| *name).collect();
+    let known: Vec<&str> = known_names().collect();
     format!("unknown rule type '{rule_type}'{closest}; known types: {}", known.join(", "))
 }
 
