@@ -6,9 +6,11 @@ pub mod analyzers;
 pub mod checker;
 pub mod document;
 pub mod formats;
+pub mod json_syntax;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod strptime;
 pub mod temporal;
 pub mod values;
 

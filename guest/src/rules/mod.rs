@@ -4,7 +4,9 @@
 
 mod column_exists;
 mod completeness_ratio;
+mod date_format;
 mod dtype;
+mod format;
 mod length;
 mod not_null;
 mod pattern;
@@ -12,6 +14,7 @@ mod range;
 mod reference;
 mod row_count;
 mod set_membership;
+mod text;
 mod unique;
 mod value_rule;
 
@@ -144,6 +147,9 @@ const REGISTRY: &[&[RuleType]] = &[
     range::RULES,
     pattern::RULES,
     length::RULES,
+    text::RULES,
+    format::RULES,
+    date_format::RULES,
     dtype::RULES,
     column_exists::RULES,
     completeness_ratio::RULES,
