@@ -21,7 +21,7 @@ pub struct Checker {
     suite_name: Option<String>,
     specs: Vec<RuleSpec>,
     rules: Vec<Box<dyn Rule>>,
-    /// The null-count analyzer of each rule's column, for the `null_count` field.
+    /// The null-count analyzer of each rule's columns, for the `null_count` field.
     null_analyzers: Vec<Option<usize>>,
     analyzers: Vec<Box<dyn Analyzer>>,
     schema: Option<SchemaRef>,
@@ -69,8 +69,9 @@ impl Checker {
                 continue;
             }
             rule.plan(&mut planner);
-            null_analyzers.push(rule.column().filter(|_| rule.reads_values()).map(|c| planner.null_rows(c)));
-            for part in [rule.rule_type(), rule.column().unwrap_or(""), &rule.parameters().to_string()] {
+            let columns: Vec<String> = rule.columns().into_iter().map(str::to_string).collect();
+            null_analyzers.push((rule.reads_values() && !columns.is_empty()).then(|| planner.null_rows(&columns)));
+            for part in [rule.rule_type(), &columns.join("\u{0}"), &rule.parameters().to_string()] {
                 fingerprint.write(part.as_bytes());
                 fingerprint.write(&[0]);
             }
@@ -94,7 +95,7 @@ impl Checker {
     /// Columns the rules refer to, in first-mention order.
     pub fn required_columns(&self) -> Vec<String> {
         let mut columns: Vec<String> = Vec::new();
-        for column in self.rules.iter().filter_map(|r| r.column()) {
+        for column in self.rules.iter().flat_map(|r| r.columns()) {
             if !columns.iter().any(|c| c == column) {
                 columns.push(column.to_string());
             }
@@ -196,12 +197,16 @@ impl Checker {
             let percent =
                 if outcome.evaluated == 0 { 0.0 } else { outcome.unexpected as f64 * 100.0 / outcome.evaluated as f64 };
             let column = rule.column().map(str::to_string);
+            let columns = rule.columns();
             rule_results.push(RuleResult {
                 index: spec.index as u32,
                 rule_type: rule.rule_type().to_string(),
-                name: spec.name.clone().unwrap_or_else(|| match &column {
-                    Some(c) => format!("{}({c})", rule.rule_type()),
-                    None => rule.rule_type().to_string(),
+                name: spec.name.clone().unwrap_or_else(|| {
+                    if columns.is_empty() {
+                        rule.rule_type().to_string()
+                    } else {
+                        format!("{}({})", rule.rule_type(), columns.join(", "))
+                    }
                 }),
                 column,
                 parameters: rule.parameters().to_string(),

@@ -117,6 +117,23 @@ impl RuleParams {
         }
     }
 
+    /// Takes a choice among named values: `choices` pairs each accepted name with its meaning,
+    /// the first being the default. Returns the chosen name and its meaning.
+    pub fn take_choice<T: Copy>(
+        &mut self,
+        names: &'static [&'static str],
+        choices: &[(&'static str, T)],
+    ) -> Result<(&'static str, T), String> {
+        let Some(value) = self.take(names)? else { return Ok(choices[0]) };
+        match value.as_str().and_then(|text| choices.iter().find(|(name, _)| *name == text)) {
+            Some(choice) => Ok(*choice),
+            None => {
+                let accepted: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+                Err(format!("'{}' must be one of {}, got {value}", names[0], accepted.join(", ")))
+            }
+        }
+    }
+
     /// Takes a required string.
     pub fn require_string(&mut self, names: &'static [&'static str]) -> Result<String, String> {
         match self.take(names)? {

@@ -3,14 +3,16 @@
 
 mod duplicate_values;
 mod null_rows;
+mod order_breaks;
 mod samples;
 mod unexpected_rows;
 mod value_table;
 
 pub use duplicate_values::DuplicateValues;
 pub use null_rows::NullRows;
+pub use order_breaks::{Order, OrderBreaks};
 pub use samples::RowsState;
-pub use unexpected_rows::{RowPredicate, UnexpectedRows};
+pub use unexpected_rows::{ColumnType, RowPredicate, RowsPredicate, SkipRows, UnexpectedRows};
 
 use crate::model::{FailureSample, QualityError};
 use arrow_array::{Array, ArrayRef, RecordBatch};

@@ -54,7 +54,7 @@ impl Rule for CompletenessRatio {
         json!({ "min_ratio": self.min_ratio })
     }
     fn plan(&mut self, planner: &mut Planner) {
-        self.analyzer = planner.null_rows(&self.column);
+        self.analyzer = planner.null_rows(std::slice::from_ref(&self.column));
     }
     fn check_schema(&self, schema: &Schema) -> Result<(), String> {
         require_column(schema, &self.column)

@@ -3,12 +3,15 @@
 //! `RULES` entry) plus, for a new file, one registry line.
 
 mod column_exists;
+mod column_pair;
 mod completeness_ratio;
 mod date_format;
 mod dtype;
 mod format;
 mod length;
+mod multicolumn_sum;
 mod not_null;
+mod order;
 mod pattern;
 mod range;
 mod reference;
@@ -21,7 +24,10 @@ mod value_rule;
 pub use reference::{ParamDoc, RuleDoc, Shape, reference_markdown};
 pub use value_rule::{Unexpected, ValueRule};
 
-use crate::analyzers::{Analyzer, DuplicateValues, Metric, NullRows, RowPredicate, RowsMetric, UnexpectedRows};
+use crate::analyzers::{
+    Analyzer, DuplicateValues, Metric, NullRows, Order, OrderBreaks, RowPredicate, RowsMetric, RowsPredicate, SkipRows,
+    UnexpectedRows,
+};
 use crate::document::RuleSpec;
 use crate::model::FailureSample;
 use arrow_schema::Schema;
@@ -33,9 +39,13 @@ use std::rc::Rc;
 pub trait Rule {
     /// Canonical type name, e.g. `in_range`.
     fn rule_type(&self) -> &'static str;
-    /// The column the rule is about, if any.
+    /// The column the rule is about, if any (the first one for rules over several columns).
     fn column(&self) -> Option<&str>;
-    /// Whether the rule reads the column's values (not only its presence or type).
+    /// Every column the rule is about.
+    fn columns(&self) -> Vec<&str> {
+        self.column().into_iter().collect()
+    }
+    /// Whether the rule reads its columns' values (not only their presence or type).
     fn reads_values(&self) -> bool {
         self.column().is_some()
     }
@@ -103,15 +113,27 @@ impl Planner {
         self.analyzers.len() - 1
     }
 
-    /// Null count (and null rows) of `column`.
-    pub fn null_rows(&mut self, column: &str) -> usize {
-        self.shared(format!("nulls\u{0}{column}"), |cap| Box::new(NullRows::new(column, cap)))
+    /// Rows with a null in any of `columns` (the null count of a single column).
+    pub fn null_rows(&mut self, columns: &[String]) -> usize {
+        self.shared(format!("nulls\u{0}{}", columns.join("\u{0}")), |cap| Box::new(NullRows::new(columns, cap)))
     }
 
-    /// Non-null rows of `column` breaking `predicate`.
-    pub fn unexpected_rows(&mut self, column: &str, predicate: Rc<dyn RowPredicate>) -> usize {
-        let key = format!("rows\u{0}{column}\u{0}{}", predicate.key());
-        self.shared(key, |cap| Box::new(UnexpectedRows::new(column, predicate, cap)))
+    /// Non-null values of `column` breaking `predicate`.
+    pub fn unexpected_values(&mut self, column: &str, predicate: Rc<dyn RowPredicate>) -> usize {
+        let key = format!("values\u{0}{column}\u{0}{}", predicate.key());
+        self.shared(key, |cap| Box::new(UnexpectedRows::values(column, predicate, cap)))
+    }
+
+    /// Rows of `columns` breaking `predicate`, rows with missing values skipped as `skip` says.
+    pub fn unexpected_rows(&mut self, columns: &[String], skip: SkipRows, predicate: Rc<dyn RowsPredicate>) -> usize {
+        let key = format!("rows\u{0}{}\u{0}{skip:?}\u{0}{}", columns.join("\u{0}"), predicate.key());
+        self.shared(key, |cap| Box::new(UnexpectedRows::rows(columns, skip, predicate, cap)))
+    }
+
+    /// Non-null values of `column` out of `order` with the value before them.
+    pub fn order_breaks(&mut self, column: &str, order: Order) -> usize {
+        let key = format!("order\u{0}{column}\u{0}{}\u{0}{}", order.descending, order.strictly);
+        self.shared(key, |cap| Box::new(OrderBreaks::new(column, order, cap)))
     }
 
     /// Occurrence counts of the values of `column`.
@@ -150,6 +172,9 @@ const REGISTRY: &[&[RuleType]] = &[
     text::RULES,
     format::RULES,
     date_format::RULES,
+    order::RULES,
+    column_pair::RULES,
+    multicolumn_sum::RULES,
     dtype::RULES,
     column_exists::RULES,
     completeness_ratio::RULES,

@@ -6,7 +6,7 @@ use super::{ParamDoc, Rule, RuleDoc, RuleType, Shape, Unexpected, ValueRule};
 use crate::analyzers::RowPredicate;
 use crate::document::RuleSpec;
 use crate::temporal::{parse_date, parse_timestamp};
-use crate::values::{Number, ValueKind, number_mask, value_kind};
+use crate::values::{Number, ValueKind, compare_numbers, number_mask, value_kind};
 use arrow_array::Array;
 use arrow_buffer::BooleanBuffer;
 use arrow_schema::DataType;
@@ -154,13 +154,6 @@ struct RangePredicate {
     strict_max: bool,
 }
 
-/// A bound in the column's own terms: an exact integer (also days or ticks) or a float.
-#[derive(Debug, Clone, Copy)]
-enum Bound {
-    Int(i128),
-    Float(f64),
-}
-
 impl RangePredicate {
     fn describe(&self) -> String {
         let text = |v: &Value| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
@@ -180,24 +173,25 @@ impl RangePredicate {
         }
     }
 
-    fn resolve(bound: &Option<Value>, data_type: &DataType) -> Result<Option<Bound>, String> {
+    /// A bound in the column's own terms: an exact integer (also days or ticks) or a float.
+    fn resolve(bound: &Option<Value>, data_type: &DataType) -> Result<Option<Number>, String> {
         let Some(value) = bound else { return Ok(None) };
-        let number = |value: &Value| -> Option<Bound> {
+        let number = |value: &Value| -> Option<Number> {
             let n = value.as_number()?;
             n.as_i64()
-                .map(|i| Bound::Int(i as i128))
-                .or_else(|| n.as_u64().map(|u| Bound::Int(u as i128)))
-                .or_else(|| n.as_f64().map(Bound::Float))
+                .map(|i| Number::Int(i as i128))
+                .or_else(|| n.as_u64().map(|u| Number::Int(u as i128)))
+                .or_else(|| n.as_f64().map(Number::Float))
         };
         let kind = value_kind(data_type);
         let resolved = match (kind, value) {
             (ValueKind::Integer | ValueKind::Float | ValueKind::Decimal, Value::Number(_)) => number(value),
             (ValueKind::Date, Value::String(text)) => match data_type {
-                DataType::Date64 => parse_date(text).map(|d| Bound::Int(d as i128 * 86_400_000)),
-                _ => parse_date(text).map(|d| Bound::Int(d as i128)),
+                DataType::Date64 => parse_date(text).map(|d| Number::Int(d as i128 * 86_400_000)),
+                _ => parse_date(text).map(|d| Number::Int(d as i128)),
             },
             (ValueKind::Timestamp, Value::String(text)) => match data_type {
-                DataType::Timestamp(unit, _) => parse_timestamp(text, *unit).map(|t| Bound::Int(t as i128)),
+                DataType::Timestamp(unit, _) => parse_timestamp(text, *unit).map(|t| Number::Int(t as i128)),
                 _ => None,
             },
             (ValueKind::Date | ValueKind::Timestamp, Value::Number(_)) => number(value),
@@ -211,33 +205,6 @@ impl RangePredicate {
             None => Err(format!("has type {data_type}: the bound {value} must be a number")),
         }
     }
-}
-
-fn compare(value: Number, bound: Bound) -> Option<Ordering> {
-    match (value, bound) {
-        (Number::Int(v), Bound::Int(b)) => Some(v.cmp(&b)),
-        (Number::Int(v), Bound::Float(b)) => compare_int_float(v, b),
-        (Number::Float(v), Bound::Int(b)) => v.partial_cmp(&(b as f64)),
-        (Number::Float(v), Bound::Float(b)) => v.partial_cmp(&b),
-    }
-}
-
-/// Compares an integer with a float exactly (no rounding of large integers).
-fn compare_int_float(value: i128, bound: f64) -> Option<Ordering> {
-    if bound.is_nan() {
-        return None;
-    }
-    if bound >= 1.0e38 {
-        return Some(Ordering::Less);
-    }
-    if bound <= -1.0e38 {
-        return Some(Ordering::Greater);
-    }
-    let floor = bound.floor();
-    Some(match value.cmp(&(floor as i128)) {
-        Ordering::Equal if bound > floor => Ordering::Less,
-        other => other,
-    })
 }
 
 impl RowPredicate for RangePredicate {
@@ -263,12 +230,12 @@ impl RowPredicate for RangePredicate {
         let (strict_min, strict_max) = (self.strict_min, self.strict_max);
         // NaN compares with nothing, so it is outside every range.
         let outside = |v: Number| {
-            let below = min.is_some_and(|b| match compare(v, b) {
+            let below = min.is_some_and(|b| match compare_numbers(v, b) {
                 Some(Ordering::Less) | None => true,
                 Some(Ordering::Equal) => strict_min,
                 Some(Ordering::Greater) => false,
             });
-            let above = max.is_some_and(|b| match compare(v, b) {
+            let above = max.is_some_and(|b| match compare_numbers(v, b) {
                 Some(Ordering::Greater) | None => true,
                 Some(Ordering::Equal) => strict_max,
                 Some(Ordering::Less) => false,
@@ -277,21 +244,5 @@ impl RowPredicate for RangePredicate {
         };
         number_mask(array, outside)
             .ok_or_else(|| format!("has type {data_type}; range rules need numbers, dates or timestamps"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn integers_compare_exactly_with_fractional_and_huge_bounds() {
-        assert_eq!(compare_int_float(3, 2.5), Some(Ordering::Greater));
-        assert_eq!(compare_int_float(2, 2.5), Some(Ordering::Less));
-        assert_eq!(compare_int_float(-3, -2.5), Some(Ordering::Less));
-        assert_eq!(compare_int_float(2, 2.0), Some(Ordering::Equal));
-        let big = (1i128 << 60) + 1;
-        assert_eq!(compare_int_float(big, (1u64 << 60) as f64), Some(Ordering::Greater));
-        assert_eq!(compare_int_float(0, f64::NAN), None);
     }
 }
