@@ -15,7 +15,8 @@ pub(super) const RULES: &[RuleType] = &[RuleType {
         params: &[],
         nulls: "not read.",
         details: "A missing column fails this rule instead of being an error, so it is the way to assert on \
-                  optional columns. Column names are case-sensitive.",
+                  optional columns. Column names are case-sensitive. The rule sees every column of the source, also when \
+                  the host reads only the columns other rules need, and does not make the host read this one.",
         example: "- {type: column_exists, column: customer_id}",
     },
 }];

@@ -16,6 +16,7 @@ mod pattern;
 mod range;
 mod reference;
 mod row_count;
+mod schema;
 mod set_membership;
 mod text;
 mod unique;
@@ -53,7 +54,7 @@ pub trait Rule {
     fn parameters(&self) -> Value;
     /// Registers the analyzers the rule reads.
     fn plan(&mut self, planner: &mut Planner);
-    /// Checks the rule against the data's schema: the column exists and has a usable type.
+    /// Checks the rule against the data's (source) schema: the column exists and has a usable type.
     fn check_schema(&self, schema: &Schema) -> Result<(), String> {
         let _ = schema;
         Ok(())
@@ -81,6 +82,7 @@ pub struct Outcome {
 /// Facts about the whole table, and the metrics of every planned analyzer.
 pub struct Table<'a> {
     pub rows: u64,
+    /// Every column of the data (the declared source schema, even when fewer columns were fed).
     pub schema: &'a Schema,
     pub metrics: &'a [Metric],
 }
@@ -179,6 +181,7 @@ const REGISTRY: &[&[RuleType]] = &[
     column_exists::RULES,
     completeness_ratio::RULES,
     row_count::RULES,
+    schema::RULES,
 ];
 
 /// Every rule type.
