@@ -196,6 +196,7 @@ fn run_shard(shard: &mut Shard, input: &Receiver<Result<Encoded, RunError>>) -> 
             Err(RecvTimeoutError::Disconnected) => return Ok(None),
         };
         match next {
+            Encoded::SourceSchema(ipc) => shard.session.declare_source_schema(shard.checker, &ipc)?,
             Encoded::Batch(ipc) => shard.session.feed(shard.checker, &ipc)?,
             Encoded::End => return shard.session.finish(shard.checker).map(Some),
         }
@@ -208,6 +209,9 @@ const BATCHES_IN_FLIGHT: usize = 2;
 
 /// What the reader thread sends.
 pub(crate) enum Encoded {
+    /// The schema of every column of the data (an Arrow IPC stream without batches), first, so
+    /// that schema rules see all columns while only the required ones are fed.
+    SourceSchema(Vec<u8>),
     /// An Arrow IPC stream of the schema and one batch (or the schema alone when the data has no
     /// rows, so the engine can still resolve columns).
     Batch(Vec<u8>),
@@ -216,8 +220,9 @@ pub(crate) enum Encoded {
 }
 
 /// Reads the data once on its own thread, so decoding overlaps with the engines' work, and sends
-/// each shard its columns of every batch (`None`: every column), IPC-encoded. A read error goes
-/// to every shard; the thread stops when a shard is gone (it failed, or needs no more rows).
+/// each shard the data's full schema, then its columns of every batch (`None`: every column),
+/// IPC-encoded. A read error goes to every shard; the thread stops when a shard is gone (it
+/// failed, or needs no more rows).
 pub(crate) fn spawn_reader(
     uri: String,
     options: ReadOptions,
@@ -227,6 +232,12 @@ pub(crate) fn spawn_reader(
     std::thread::spawn(move || {
         let send_all = || -> Result<(), RunError> {
             let data = source::open(&uri, &options)?;
+            let source_schema = encode_ipc(&data.source_schema, None)?;
+            for sender in &senders {
+                if sender.send(Ok(Encoded::SourceSchema(source_schema.clone()))).is_err() {
+                    return Ok(());
+                }
+            }
             let projections: Vec<Option<Vec<usize>>> =
                 shard_columns.iter().map(|columns| column_indices(&data.schema, columns.as_deref()?)).collect();
             let mut sent_any = false;

@@ -94,6 +94,8 @@ fn profile_with(
                     break;
                 }
             }
+            // The profiler is fed every column, so the schema comes with the batches.
+            Encoded::SourceSchema(_) => {}
             Encoded::End => break,
         }
     }

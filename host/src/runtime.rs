@@ -224,6 +224,12 @@ impl Session {
         self.call(|b, s| b.truthound_quality_check().checker().call_required_columns(s, checker.0).map(Ok))
     }
 
+    /// Declares every column of the data (an Arrow IPC stream of the schema alone) before
+    /// feeding only the required columns.
+    pub fn declare_source_schema(&mut self, checker: CheckerHandle, ipc_schema: &[u8]) -> Result<(), RunError> {
+        self.call(|b, s| b.truthound_quality_check().checker().call_declare_source_schema(s, checker.0, ipc_schema))
+    }
+
     /// Feeds one Arrow IPC stream.
     pub fn feed(&mut self, checker: CheckerHandle, ipc_stream: &[u8]) -> Result<(), RunError> {
         self.call(|b, s| b.truthound_quality_check().checker().call_feed(s, checker.0, ipc_stream))

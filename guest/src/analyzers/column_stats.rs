@@ -178,20 +178,22 @@ impl ColumnStats {
     }
 
     fn update_strings(&mut self, array: &dyn Array) {
-        let (mut low, mut high): (Option<&str>, Option<&str>) = (None, None);
+        // Extremes with their 8-byte prefixes: most comparisons are decided by one integer compare.
+        let (mut low, mut high): (Option<Prefixed>, Option<Prefixed>) = (None, None);
         let mut lengths = Lengths { min: u64::MAX, max: 0, total: 0 };
         for_each_str(array, |text| {
             let length = if text.is_ascii() { text.len() } else { text.chars().count() } as u64;
             lengths =
                 Lengths { min: lengths.min.min(length), max: lengths.max.max(length), total: lengths.total + length };
-            if low.is_none_or(|l| text < l) {
-                low = Some(text);
+            let key = prefix(text);
+            if low.is_none_or(|(p, l)| key < p || (key == p && text < l)) {
+                low = Some((key, text));
             }
-            if high.is_none_or(|h| text > h) {
-                high = Some(text);
+            if high.is_none_or(|(p, h)| key > p || (key == p && text > h)) {
+                high = Some((key, text));
             }
         });
-        if let (Some(low), Some(high)) = (low, high) {
+        if let (Some((_, low)), Some((_, high))) = (low, high) {
             self.state.widen(Extreme::Text(low.to_string()), Extreme::Text(high.to_string()));
             self.state.add_lengths(Some(lengths));
         }
@@ -212,6 +214,9 @@ impl ColumnStats {
         }
     }
 }
+
+/// A string with its [`prefix`].
+type Prefixed<'a> = (u64, &'a str);
 
 /// The first 8 bytes of `text` as a big-endian integer (zero-padded): ordered like the strings
 /// wherever the prefixes differ.

@@ -4,6 +4,7 @@
 mod column_stats;
 mod duplicate_values;
 mod null_rows;
+mod order_breaks;
 mod samples;
 mod sorted_values;
 mod unexpected_rows;
@@ -12,9 +13,10 @@ pub(crate) mod value_table;
 pub use column_stats::{ColumnStats, Extreme, Lengths, StatsMetric, StatsState};
 pub use duplicate_values::DuplicateValues;
 pub use null_rows::NullRows;
+pub use order_breaks::{Order, OrderBreaks};
 pub use samples::RowsState;
 pub use sorted_values::{CollectValues, Interpolation, SortedValues};
-pub use unexpected_rows::{RowPredicate, UnexpectedRows};
+pub use unexpected_rows::{ColumnType, RowPredicate, RowsPredicate, SkipRows, UnexpectedRows};
 
 use crate::model::{FailureSample, QualityError};
 use arrow_array::{Array, ArrayRef, RecordBatch};

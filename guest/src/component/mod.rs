@@ -54,6 +54,10 @@ impl check::GuestChecker for CheckerResource {
         self.0.borrow().required_columns()
     }
 
+    fn declare_source_schema(&self, ipc_schema: Vec<u8>) -> Result<(), types::QualityError> {
+        self.0.borrow_mut().declare_source_schema_ipc(ipc_schema).map_err(error_to_wit)
+    }
+
     fn feed(&self, ipc_stream: Vec<u8>) -> Result<(), types::QualityError> {
         self.0.borrow_mut().feed_ipc(ipc_stream).map_err(error_to_wit)
     }

@@ -85,7 +85,7 @@ impl Profiler {
 
     fn bind_schema(&mut self, schema: SchemaRef) -> Result<(), QualityError> {
         if let Some(known) = &self.schema {
-            return crate::checker::same_columns(known, &schema);
+            return crate::checker::same_columns(known, &schema, "the data's schema changed between batches");
         }
         self.columns = schema.fields().iter().map(|f| ColumnProfiler::new(f, &self.options)).collect();
         self.schema = Some(schema);

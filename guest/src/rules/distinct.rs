@@ -3,14 +3,114 @@
 //! `distinct_values_contain_set`, `distinct_values_equal_set` and `most_common_value_in_set`
 //! (`ties_okay`). Nulls are not values, as in Great Expectations. Counting is exact.
 
-use super::interval::Interval;
-use super::{Outcome, Planner, Rule, Table, require_column};
+use super::interval::{INTERVAL_PARAMS, Interval};
+use super::{Outcome, ParamDoc, Planner, Rule, RuleDoc, RuleType, Shape, Table, require_column};
 use crate::analyzers::ValuesMetric;
 use crate::document::RuleSpec;
 use crate::values::{Number, has_value_key, render_key, value_key};
 use arrow_schema::{DataType, Schema};
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashSet};
+
+/// How the distinct-value rules treat nulls.
+const NULLS: &str = "ignored: a null is not a value, so it is neither counted nor listed.";
+
+/// The `values` parameter of the set rules.
+const VALUES: ParamDoc = ParamDoc {
+    names: &["values", "value_set"],
+    meaning: "the listed values (strings, numbers, booleans; ISO text for dates and timestamps)",
+    default: None,
+};
+
+/// How listed values are matched.
+const MATCHING: &str = "Listed values match as the column's type reads them: `\"1\"` matches the integer 1, \
+                        `'2024-01-31'` a date. Counting is exact; the observed value lists up to 20 distinct values.";
+
+/// One set rule's registry entry.
+macro_rules! set_rule {
+    ($name:literal, $build:ident, $summary:literal, $example:literal) => {
+        RuleType {
+            name: $name,
+            aliases: &[],
+            build: $build,
+            doc: RuleDoc {
+                summary: $summary,
+                shape: Shape::Column,
+                params: &[VALUES],
+                nulls: NULLS,
+                details: MATCHING,
+                example: $example,
+            },
+        }
+    };
+}
+
+pub(super) const RULES: &[RuleType] = &[
+    RuleType {
+        name: "distinct_count_between",
+        aliases: &[],
+        build: build_distinct_count_between,
+        doc: RuleDoc {
+            summary: "The number of distinct values lies within the bounds.",
+            shape: Shape::Column,
+            params: INTERVAL_PARAMS,
+            nulls: NULLS,
+            details: "Exact: every distinct value is kept (its bytes and about 35 bytes more).",
+            example: "- {type: distinct_count_between, column: country, min: 10, max: 250}",
+        },
+    },
+    RuleType {
+        name: "unique_ratio_between",
+        aliases: &[],
+        build: build_unique_ratio_between,
+        doc: RuleDoc {
+            summary: "Distinct values divided by non-null values lies within the bounds.",
+            shape: Shape::Column,
+            params: INTERVAL_PARAMS,
+            nulls: NULLS,
+            details: "Great Expectations' proportion of unique values; 0 for a column without values.",
+            example: "- {type: unique_ratio_between, column: email, min: 0.99}",
+        },
+    },
+    set_rule!(
+        "distinct_values_in_set",
+        build_distinct_values_in_set,
+        "Every distinct value is listed (values may be missing).",
+        "- {type: distinct_values_in_set, column: status, values: [active, inactive, pending]}"
+    ),
+    set_rule!(
+        "distinct_values_contain_set",
+        build_distinct_values_contain_set,
+        "Every listed value occurs (other values may occur too).",
+        "- {type: distinct_values_contain_set, column: country, values: [US, DE]}"
+    ),
+    set_rule!(
+        "distinct_values_equal_set",
+        build_distinct_values_equal_set,
+        "The distinct values are exactly the listed ones.",
+        "- {type: distinct_values_equal_set, column: status, values: [active, inactive, pending]}"
+    ),
+    RuleType {
+        name: "most_common_value_in_set",
+        aliases: &[],
+        build: build_most_common_value_in_set,
+        doc: RuleDoc {
+            summary: "The most common value is listed.",
+            shape: Shape::Column,
+            params: &[
+                VALUES,
+                ParamDoc {
+                    names: &["ties_okay"],
+                    meaning: "with several equally common values, pass when one of them is listed (else a tie fails)",
+                    default: Some("false"),
+                },
+            ],
+            nulls: NULLS,
+            details: MATCHING,
+            example: "- {type: most_common_value_in_set, column: status, values: [active]}",
+        },
+    },
+];
 
 /// What a distinct-value rule asserts.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,32 +152,32 @@ fn take_values(spec: &mut RuleSpec) -> Result<Vec<Value>, String> {
     Ok(values)
 }
 
-pub fn build_distinct_count_between(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+fn build_distinct_count_between(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let interval = Interval::take(spec)?;
     build(spec, "distinct_count_between", Assertion::Count(interval))
 }
 
-pub fn build_unique_ratio_between(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+fn build_unique_ratio_between(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let interval = Interval::take(spec)?;
     build(spec, "unique_ratio_between", Assertion::Ratio(interval))
 }
 
-pub fn build_distinct_values_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+fn build_distinct_values_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let values = take_values(spec)?;
     build(spec, "distinct_values_in_set", Assertion::InSet(values))
 }
 
-pub fn build_distinct_values_contain_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+fn build_distinct_values_contain_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let values = take_values(spec)?;
     build(spec, "distinct_values_contain_set", Assertion::ContainSet(values))
 }
 
-pub fn build_distinct_values_equal_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+fn build_distinct_values_equal_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let values = take_values(spec)?;
     build(spec, "distinct_values_equal_set", Assertion::EqualSet(values))
 }
 
-pub fn build_most_common_value_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+fn build_most_common_value_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let values = take_values(spec)?;
     let ties_okay = spec.params.take_bool(&["ties_okay"])?.unwrap_or(false);
     build(spec, "most_common_value_in_set", Assertion::MostCommonInSet(values, ties_okay))

@@ -3,12 +3,38 @@
 //! timestamp, for reproducible runs) or from the host's clock. Timestamps without a time zone
 //! count as UTC; a date counts from its midnight UTC.
 
-use super::{Outcome, Planner, Rule, Table, require_column};
+use super::{Outcome, ParamDoc, Planner, Rule, RuleDoc, RuleType, Shape, Table, require_column};
 use crate::document::RuleSpec;
 use crate::temporal::{now_seconds, parse_duration, parse_timestamp};
 use crate::values::{Number, ValueKind, number_to_json, value_kind};
 use arrow_schema::{DataType, Schema, TimeUnit};
 use serde_json::{Value, json};
+
+pub(super) const RULES: &[RuleType] = &[RuleType {
+    name: "freshness",
+    aliases: &[],
+    build,
+    doc: RuleDoc {
+        summary: "The newest date or timestamp is at most `max_age` old.",
+        shape: Shape::Column,
+        params: &[
+            ParamDoc {
+                names: &["max_age", "max_age_seconds"],
+                meaning: "the largest allowed age: seconds, or a duration like `24h`, `1h30m`, `7d` or ISO 8601 `PT24H`",
+                default: None,
+            },
+            ParamDoc {
+                names: &["now"],
+                meaning: "the moment ages are measured from, as an ISO timestamp (for reproducible runs)",
+                default: Some("the host's clock"),
+            },
+        ],
+        nulls: "ignored; a column without values fails the rule.",
+        details: "Date and timestamp columns. Timestamps without a time zone count as UTC; a date counts from its \
+                  midnight UTC. The observed value is the newest value and its age in seconds.",
+        example: "- {type: freshness, column: created_at, max_age: 24h}",
+    },
+}];
 
 struct Freshness {
     column: String,
@@ -18,7 +44,7 @@ struct Freshness {
     analyzer: usize,
 }
 
-pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let max_age = spec.params.take(&["max_age", "max_age_seconds"])?;
     let now = spec.params.take(&["now"])?;
     spec.forbid_mostly()?;

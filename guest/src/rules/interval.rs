@@ -1,12 +1,21 @@
 //! Intervals with optional, inclusive or strict bounds, resolved against a column's type:
 //! numbers compare exactly (integers never through floats), dates and timestamps take ISO text.
 
+use super::ParamDoc;
 use crate::document::RuleSpec;
 use crate::temporal::{parse_date, parse_timestamp};
-use crate::values::{Number, ValueKind, value_kind};
+use crate::values::{Number, ValueKind, compare_numbers, value_kind};
 use arrow_schema::DataType;
 use serde_json::{Value, json};
 use std::cmp::Ordering;
+
+/// The parameters of an interval, for the reference documentation of rules that bound a number.
+pub const INTERVAL_PARAMS: &[ParamDoc] = &[
+    ParamDoc { names: &["min", "min_value"], meaning: "the lower bound", default: Some("none: no lower bound") },
+    ParamDoc { names: &["max", "max_value"], meaning: "the upper bound", default: Some("none: no upper bound") },
+    ParamDoc { names: &["strict_min"], meaning: "`true` excludes the lower bound itself", default: Some("false") },
+    ParamDoc { names: &["strict_max"], meaning: "`true` excludes the upper bound itself", default: Some("false") },
+];
 
 /// Bounds as written in a rule: `min` / `max` (either may be left open), inclusive unless
 /// `strict_min` / `strict_max`.
@@ -70,8 +79,8 @@ impl Interval {
 /// An interval ready to test values of one type.
 #[derive(Debug, Clone, Copy)]
 pub struct ResolvedInterval {
-    min: Option<Bound>,
-    max: Option<Bound>,
+    min: Option<Number>,
+    max: Option<Number>,
     strict_min: bool,
     strict_max: bool,
 }
@@ -80,12 +89,12 @@ impl ResolvedInterval {
     /// Whether `value` lies inside; NaN lies outside every interval.
     #[inline]
     pub fn contains(&self, value: Number) -> bool {
-        let below = self.min.is_some_and(|b| match compare(value, b) {
+        let below = self.min.is_some_and(|b| match compare_numbers(value, b) {
             Some(Ordering::Less) | None => true,
             Some(Ordering::Equal) => self.strict_min,
             Some(Ordering::Greater) => false,
         });
-        let above = self.max.is_some_and(|b| match compare(value, b) {
+        let above = self.max.is_some_and(|b| match compare_numbers(value, b) {
             Some(Ordering::Greater) | None => true,
             Some(Ordering::Equal) => self.strict_max,
             Some(Ordering::Less) => false,
@@ -95,30 +104,24 @@ impl ResolvedInterval {
 }
 
 /// A bound in the column's own terms: an exact integer (also days or ticks) or a float.
-#[derive(Debug, Clone, Copy)]
-enum Bound {
-    Int(i128),
-    Float(f64),
-}
-
-fn resolve_bound(bound: &Option<Value>, data_type: &DataType) -> Result<Option<Bound>, String> {
+fn resolve_bound(bound: &Option<Value>, data_type: &DataType) -> Result<Option<Number>, String> {
     let Some(value) = bound else { return Ok(None) };
-    let number = |value: &Value| -> Option<Bound> {
+    let number = |value: &Value| -> Option<Number> {
         let n = value.as_number()?;
         n.as_i64()
-            .map(|i| Bound::Int(i as i128))
-            .or_else(|| n.as_u64().map(|u| Bound::Int(u as i128)))
-            .or_else(|| n.as_f64().map(Bound::Float))
+            .map(|i| Number::Int(i as i128))
+            .or_else(|| n.as_u64().map(|u| Number::Int(u as i128)))
+            .or_else(|| n.as_f64().map(Number::Float))
     };
     let kind = value_kind(data_type);
     let resolved = match (kind, value) {
         (ValueKind::Integer | ValueKind::Float | ValueKind::Decimal, Value::Number(_)) => number(value),
         (ValueKind::Date, Value::String(text)) => match data_type {
-            DataType::Date64 => parse_date(text).map(|d| Bound::Int(d as i128 * 86_400_000)),
-            _ => parse_date(text).map(|d| Bound::Int(d as i128)),
+            DataType::Date64 => parse_date(text).map(|d| Number::Int(d as i128 * 86_400_000)),
+            _ => parse_date(text).map(|d| Number::Int(d as i128)),
         },
         (ValueKind::Timestamp, Value::String(text)) => match data_type {
-            DataType::Timestamp(unit, _) => parse_timestamp(text, *unit).map(|t| Bound::Int(t as i128)),
+            DataType::Timestamp(unit, _) => parse_timestamp(text, *unit).map(|t| Number::Int(t as i128)),
             _ => None,
         },
         (ValueKind::Date | ValueKind::Timestamp, Value::Number(_)) => number(value),
@@ -130,48 +133,5 @@ fn resolve_bound(bound: &Option<Value>, data_type: &DataType) -> Result<Option<B
             Err(format!("has type {data_type}: the bound {value} must be an ISO date or timestamp like \"2024-01-31\""))
         }
         None => Err(format!("has type {data_type}: the bound {value} must be a number")),
-    }
-}
-
-fn compare(value: Number, bound: Bound) -> Option<Ordering> {
-    match (value, bound) {
-        (Number::Int(v), Bound::Int(b)) => Some(v.cmp(&b)),
-        (Number::Int(v), Bound::Float(b)) => compare_int_float(v, b),
-        (Number::Float(v), Bound::Int(b)) => v.partial_cmp(&(b as f64)),
-        (Number::Float(v), Bound::Float(b)) => v.partial_cmp(&b),
-    }
-}
-
-/// Compares an integer with a float exactly (no rounding of large integers).
-fn compare_int_float(value: i128, bound: f64) -> Option<Ordering> {
-    if bound.is_nan() {
-        return None;
-    }
-    if bound >= 1.0e38 {
-        return Some(Ordering::Less);
-    }
-    if bound <= -1.0e38 {
-        return Some(Ordering::Greater);
-    }
-    let floor = bound.floor();
-    Some(match value.cmp(&(floor as i128)) {
-        Ordering::Equal if bound > floor => Ordering::Less,
-        other => other,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn integers_compare_exactly_with_fractional_and_huge_bounds() {
-        assert_eq!(compare_int_float(3, 2.5), Some(Ordering::Greater));
-        assert_eq!(compare_int_float(2, 2.5), Some(Ordering::Less));
-        assert_eq!(compare_int_float(-3, -2.5), Some(Ordering::Less));
-        assert_eq!(compare_int_float(2, 2.0), Some(Ordering::Equal));
-        let big = (1i128 << 60) + 1;
-        assert_eq!(compare_int_float(big, (1u64 << 60) as f64), Some(Ordering::Greater));
-        assert_eq!(compare_int_float(0, f64::NAN), None);
     }
 }

@@ -2,15 +2,20 @@
 //! share it. Rules request analyzers while planning; the analyzers are built at the end, so a
 //! later request can widen what an analyzer computes (moments, the list of distinct values).
 
-use crate::analyzers::{Analyzer, CollectValues, ColumnStats, DuplicateValues, NullRows, RowPredicate, UnexpectedRows};
+use crate::analyzers::{
+    Analyzer, CollectValues, ColumnStats, DuplicateValues, NullRows, Order, OrderBreaks, RowPredicate, RowsPredicate,
+    SkipRows, UnexpectedRows,
+};
 use std::collections::HashMap;
 use std::rc::Rc;
 
 /// An analyzer to build.
 enum Request {
-    Nulls(String),
-    Rows(String, Rc<dyn RowPredicate>),
-    Values { column: String, list: bool },
+    Nulls(Vec<String>),
+    Values(String, Rc<dyn RowPredicate>),
+    Rows(Vec<String>, SkipRows, Rc<dyn RowsPredicate>),
+    Order(String, Order),
+    Distinct { column: String, list: bool },
     Stats { column: String, moments: bool },
     Collect(String),
 }
@@ -39,26 +44,38 @@ impl Planner {
         self.requests.len() - 1
     }
 
-    /// Null count (and null rows) of `column`.
-    pub fn null_rows(&mut self, column: &str) -> usize {
-        self.request(format!("nulls\u{0}{column}"), || Request::Nulls(column.into()), |_| {})
+    /// Rows with a null in any of `columns` (the null count of a single column).
+    pub fn null_rows(&mut self, columns: &[String]) -> usize {
+        self.request(format!("nulls\u{0}{}", columns.join("\u{0}")), || Request::Nulls(columns.to_vec()), |_| {})
     }
 
-    /// Non-null rows of `column` breaking `predicate`.
-    pub fn unexpected_rows(&mut self, column: &str, predicate: Rc<dyn RowPredicate>) -> usize {
-        let key = format!("rows\u{0}{column}\u{0}{}", predicate.key());
-        self.request(key, || Request::Rows(column.into(), predicate), |_| {})
+    /// Non-null values of `column` breaking `predicate`.
+    pub fn unexpected_values(&mut self, column: &str, predicate: Rc<dyn RowPredicate>) -> usize {
+        let key = format!("values\u{0}{column}\u{0}{}", predicate.key());
+        self.request(key, || Request::Values(column.into(), predicate), |_| {})
+    }
+
+    /// Rows of `columns` breaking `predicate`, rows with missing values skipped as `skip` says.
+    pub fn unexpected_rows(&mut self, columns: &[String], skip: SkipRows, predicate: Rc<dyn RowsPredicate>) -> usize {
+        let key = format!("rows\u{0}{}\u{0}{skip:?}\u{0}{}", columns.join("\u{0}"), predicate.key());
+        self.request(key, || Request::Rows(columns.to_vec(), skip, predicate), |_| {})
+    }
+
+    /// Non-null values of `column` out of `order` with the value before them.
+    pub fn order_breaks(&mut self, column: &str, order: Order) -> usize {
+        let key = format!("order\u{0}{column}\u{0}{}\u{0}{}", order.descending, order.strictly);
+        self.request(key, || Request::Order(column.into(), order), |_| {})
     }
 
     /// Occurrence counts of the values of `column`; with `list`, the metric lists every
     /// distinct value and its count.
     pub fn distinct_values(&mut self, column: &str, list: bool) -> usize {
         let widen = |request: &mut Request| {
-            if let Request::Values { list: listed, .. } = request {
+            if let Request::Distinct { list: listed, .. } = request {
                 *listed |= list;
             }
         };
-        self.request(format!("values\u{0}{column}"), || Request::Values { column: column.into(), list }, widen)
+        self.request(format!("distinct\u{0}{column}"), || Request::Distinct { column: column.into(), list }, widen)
     }
 
     /// Statistics of `column`, with exact moments if `moments`.
@@ -82,9 +99,13 @@ impl Planner {
             .into_iter()
             .map(|request| -> Box<dyn Analyzer> {
                 match request {
-                    Request::Nulls(column) => Box::new(NullRows::new(&column, cap)),
-                    Request::Rows(column, predicate) => Box::new(UnexpectedRows::new(&column, predicate, cap)),
-                    Request::Values { column, list } => Box::new(DuplicateValues::new(&column, cap, list)),
+                    Request::Nulls(columns) => Box::new(NullRows::new(&columns, cap)),
+                    Request::Values(column, predicate) => Box::new(UnexpectedRows::values(&column, predicate, cap)),
+                    Request::Rows(columns, skip, predicate) => {
+                        Box::new(UnexpectedRows::rows(&columns, skip, predicate, cap))
+                    }
+                    Request::Order(column, order) => Box::new(OrderBreaks::new(&column, order, cap)),
+                    Request::Distinct { column, list } => Box::new(DuplicateValues::new(&column, cap, list)),
                     Request::Stats { column, moments } => Box::new(ColumnStats::new(&column, moments)),
                     Request::Collect(column) => Box::new(CollectValues::new(&column)),
                 }

@@ -3,7 +3,7 @@
 //! left open. Integers are compared exactly, never through floats.
 
 use super::interval::Interval;
-use super::{Rule, Unexpected, ValueRule};
+use super::{ParamDoc, Rule, RuleDoc, RuleType, Shape, Unexpected, ValueRule};
 use crate::analyzers::RowPredicate;
 use crate::document::RuleSpec;
 use crate::values::{ValueKind, number_mask, value_kind};
@@ -13,14 +13,98 @@ use arrow_schema::DataType;
 use serde_json::{Value, json};
 use std::rc::Rc;
 
-pub fn build_in_range(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+const MIN: &[&str] = &["min", "min_value"];
+const MAX: &[&str] = &["max", "max_value"];
+const STRICT_MIN: &[&str] = &["strict_min"];
+const STRICT_MAX: &[&str] = &["strict_max"];
+const GREATER_THAN: &[&str] = &["value", "min_value", "threshold"];
+const LESS_THAN: &[&str] = &["value", "max_value", "threshold"];
+
+/// How values are compared with bounds, for every range rule.
+macro_rules! comparison {
+    () => {
+        "Applies to numeric, decimal, date and timestamp columns. Integers are compared with \
+                          bounds exactly, never through floats; NaN lies outside every range. Date and timestamp \
+                          columns take ISO strings as bounds (`'2024-01-31'`, `'2024-01-31T12:00:00Z'`; \
+                          timestamps without an offset are UTC)."
+    };
+}
+
+pub(super) const RULES: &[RuleType] = &[
+    RuleType {
+        name: "in_range",
+        aliases: &["between"],
+        build: build_in_range,
+        doc: RuleDoc {
+            summary: "Every non-null value lies within the bounds.",
+            shape: Shape::ColumnRows,
+            params: &[
+                ParamDoc {
+                    names: MIN,
+                    meaning: "the lower bound (a number, or an ISO date or timestamp)",
+                    default: Some("none: no lower bound"),
+                },
+                ParamDoc { names: MAX, meaning: "the upper bound", default: Some("none: no upper bound") },
+                ParamDoc {
+                    names: STRICT_MIN,
+                    meaning: "`true` excludes the lower bound itself",
+                    default: Some("`false`"),
+                },
+                ParamDoc {
+                    names: STRICT_MAX,
+                    meaning: "`true` excludes the upper bound itself",
+                    default: Some("`false`"),
+                },
+            ],
+            nulls: "ignored.",
+            details: concat!("Give `min`, `max` or both. ", comparison!()),
+            example: "- {type: in_range, column: amount, min: 0, max: 10000}\n- {type: between, column: shipped_at, min: '2024-01-01', strict_min: true}",
+        },
+    },
+    RuleType {
+        name: "greater_than",
+        aliases: &[],
+        build: build_greater_than,
+        doc: RuleDoc {
+            summary: "Every non-null value is strictly greater than `value`.",
+            shape: Shape::ColumnRows,
+            params: &[ParamDoc {
+                names: GREATER_THAN,
+                meaning: "the exclusive lower bound (a number, or an ISO date or timestamp)",
+                default: None,
+            }],
+            nulls: "ignored.",
+            details: comparison!(),
+            example: "- {type: greater_than, column: quantity, value: 0}",
+        },
+    },
+    RuleType {
+        name: "less_than",
+        aliases: &[],
+        build: build_less_than,
+        doc: RuleDoc {
+            summary: "Every non-null value is strictly less than `value`.",
+            shape: Shape::ColumnRows,
+            params: &[ParamDoc {
+                names: LESS_THAN,
+                meaning: "the exclusive upper bound (a number, or an ISO date or timestamp)",
+                default: None,
+            }],
+            nulls: "ignored.",
+            details: comparison!(),
+            example: "- {type: less_than, column: discount, value: 1}",
+        },
+    },
+];
+
+fn build_in_range(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let interval = Interval::take(spec)?;
     let parameters = interval.parameters();
     finish(spec, "in_range", interval, parameters)
 }
 
-pub fn build_greater_than(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
-    let value = required_bound(spec, &["value", "min_value", "threshold"])?;
+fn build_greater_than(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let value = required_bound(spec, GREATER_THAN)?;
     let parameters = json!({ "value": value });
     finish(
         spec,
@@ -30,13 +114,13 @@ pub fn build_greater_than(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> 
     )
 }
 
-pub fn build_less_than(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
-    let value = required_bound(spec, &["value", "max_value", "threshold"])?;
+fn build_less_than(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let value = required_bound(spec, LESS_THAN)?;
     let parameters = json!({ "value": value });
     finish(spec, "less_than", Interval { min: None, max: Some(value), strict_min: false, strict_max: true }, parameters)
 }
 
-fn required_bound(spec: &mut RuleSpec, names: &[&'static str]) -> Result<Value, String> {
+fn required_bound(spec: &mut RuleSpec, names: &'static [&'static str]) -> Result<Value, String> {
     spec.params.take_bound(names)?.ok_or_else(|| format!("missing required field '{}'", names[0]))
 }
 

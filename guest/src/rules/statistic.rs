@@ -4,13 +4,110 @@
 //! each, null for an open end). Nulls and NaNs are left out, as in pandas and Great
 //! Expectations; the statistics are exact (sums are exact, quantiles come from every value).
 
-use super::interval::Interval;
-use super::{Outcome, Planner, Rule, Table, require_column};
+use super::interval::{INTERVAL_PARAMS, Interval};
+use super::{Outcome, ParamDoc, Planner, Rule, RuleDoc, RuleType, Shape, Table, require_column};
 use crate::analyzers::Interpolation;
 use crate::document::RuleSpec;
 use crate::values::{Number, ValueKind, number_to_json, value_kind};
 use arrow_schema::{DataType, Schema};
 use serde_json::{Value, json};
+
+/// How the statistic rules treat nulls and NaN.
+const NULLS: &str = "ignored, as are NaN values (pandas and Great Expectations leave them out too); a column without \
+                     values fails the rule, except `sum_between`, for which the sum of no values is 0.";
+
+/// One statistic rule's registry entry.
+macro_rules! statistic_rule {
+    ($name:literal, $build:ident, $summary:literal, $details:literal, $example:literal) => {
+        RuleType {
+            name: $name,
+            aliases: &[],
+            build: $build,
+            doc: RuleDoc {
+                summary: $summary,
+                shape: Shape::Column,
+                params: INTERVAL_PARAMS,
+                nulls: NULLS,
+                details: $details,
+                example: $example,
+            },
+        }
+    };
+}
+
+pub(super) const RULES: &[RuleType] = &[
+    statistic_rule!(
+        "min_between",
+        build_min_between,
+        "The smallest value lies within the bounds.",
+        "Numbers, dates and timestamps (bounds as ISO text for the latter); integers compared exactly.",
+        "- {type: min_between, column: amount, min: 0}\n- {type: min_between, column: shipped_at, min: '2024-01-01'}"
+    ),
+    statistic_rule!(
+        "max_between",
+        build_max_between,
+        "The largest value lies within the bounds.",
+        "Numbers, dates and timestamps (bounds as ISO text for the latter); integers compared exactly.",
+        "- {type: max_between, column: amount, max: 10000}"
+    ),
+    statistic_rule!(
+        "mean_between",
+        build_mean_between,
+        "The mean of the values lies within the bounds.",
+        "Numeric columns. The mean comes from an exact sum, so it is the same for any split of the data.",
+        "- {type: mean_between, column: amount, min: 10, max: 500}"
+    ),
+    statistic_rule!(
+        "median_between",
+        build_median_between,
+        "The median lies within the bounds.",
+        "Numeric columns. The exact median as pandas computes it: the middle value, or the mean of the two \
+         middle values. Keeps every value (8 bytes each) until the end.",
+        "- {type: median_between, column: amount, min: 100, max: 300}"
+    ),
+    statistic_rule!(
+        "stdev_between",
+        build_stdev_between,
+        "The sample standard deviation (divisor n - 1) lies within the bounds.",
+        "Numeric columns. Computed from exact sums of values and squares around the mean, so there is no \
+         cancellation and no dependence on how the data was split.",
+        "- {type: stdev_between, column: amount, max: 250}"
+    ),
+    statistic_rule!(
+        "sum_between",
+        build_sum_between,
+        "The sum of the values lies within the bounds.",
+        "Numeric columns. The sum is exact before its final rounding to a float.",
+        "- {type: sum_between, column: quantity, min: 1}"
+    ),
+    RuleType {
+        name: "quantile_between",
+        aliases: &[],
+        build: build_quantile_between,
+        doc: RuleDoc {
+            summary: "Each listed quantile lies within its range.",
+            shape: Shape::Column,
+            params: &[
+                ParamDoc { names: &["quantiles"], meaning: "the quantiles, each from 0 to 1", default: None },
+                ParamDoc {
+                    names: &["ranges", "value_ranges"],
+                    meaning: "one `[low, high]` per quantile, inclusive; `null` leaves an end open",
+                    default: None,
+                },
+                ParamDoc {
+                    names: &["interpolation", "allow_relative_error"],
+                    meaning: "how a quantile between two values is chosen: `nearest`, `linear`, `lower`, `higher` or \
+                              `midpoint` (numpy's names)",
+                    default: Some("nearest, as Great Expectations"),
+                },
+            ],
+            nulls: NULLS,
+            details: "Numeric columns. Quantiles are exact: every value is kept (8 bytes each) and sorted at the end. \
+                      The observed value lists the quantiles and their values.",
+            example: "- {type: quantile_between, column: amount, quantiles: [0.5, 0.9], ranges: [[100, 300], [null, 900]]}",
+        },
+    },
+];
 
 /// The statistic a rule bounds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -61,7 +158,7 @@ struct StatisticRule {
 
 macro_rules! builder {
     ($name:ident, $statistic:expr) => {
-        pub fn $name(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+        fn $name(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
             build(spec, $statistic)
         }
     };
@@ -180,7 +277,7 @@ struct QuantileRule {
     analyzer: usize,
 }
 
-pub fn build_quantile_between(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+fn build_quantile_between(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     let quantiles = spec.params.require_list(&["quantiles"])?;
     let ranges = spec.params.require_list(&["ranges", "value_ranges"])?;
     let interpolation = spec.params.take(&["interpolation", "allow_relative_error"])?;
