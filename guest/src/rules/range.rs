@@ -49,12 +49,12 @@ pub(super) const RULES: &[RuleType] = &[
                 ParamDoc {
                     names: STRICT_MIN,
                     meaning: "`true` excludes the lower bound itself",
-                    default: Some("false"),
+                    default: Some("`false`"),
                 },
                 ParamDoc {
                     names: STRICT_MAX,
                     meaning: "`true` excludes the upper bound itself",
-                    default: Some("false"),
+                    default: Some("`false`"),
                 },
             ],
             nulls: "ignored.",
