@@ -98,7 +98,10 @@ impl UnexpectedRows {
 
     /// The predicate's mask; dictionaries of a single column are tested once per distinct value.
     fn mask(&self, arrays: &[ArrayRef]) -> Result<BooleanBuffer, QualityError> {
-        let fail = |e: String| QualityError::data(format!("column '{}': {e}", self.columns.join("', '")));
+        let fail = |e: String| match self.columns.as_slice() {
+            [column] => QualityError::data(format!("column '{column}': {e}")),
+            columns => QualityError::data(format!("columns '{}': {e}", columns.join("', '"))),
+        };
         match &self.test {
             Test::Values(predicate) => {
                 let array = arrays[0].as_ref();

@@ -35,7 +35,7 @@ const IGNORE_ROW_IF_DOC: ParamDoc = ParamDoc {
     names: IGNORE_ROW_IF,
     meaning: "which rows with missing values to skip: `both_values_are_missing`, `either_value_is_missing` or \
               `neither` (then a row with a null is unexpected)",
-    default: Some("both_values_are_missing"),
+    default: Some("`both_values_are_missing`"),
 };
 const NULLS: &str = "rows where both values are null are skipped; a row where only one is null is evaluated and \
                      unexpected (Great Expectations' default `ignore_row_if: both_values_are_missing`).";
@@ -51,7 +51,7 @@ pub(super) const RULES: &[RuleType] = &[
             params: &[
                 COLUMN_A_DOC,
                 COLUMN_B_DOC,
-                ParamDoc { names: OR_EQUAL, meaning: "`true` accepts equal values", default: Some("false") },
+                ParamDoc { names: OR_EQUAL, meaning: "`true` accepts equal values", default: Some("`false`") },
                 IGNORE_ROW_IF_DOC,
             ],
             nulls: NULLS,

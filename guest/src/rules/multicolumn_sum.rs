@@ -39,7 +39,7 @@ pub(super) const RULES: &[RuleType] = &[RuleType {
                 names: IGNORE_ROW_IF,
                 meaning: "which rows with missing values to skip: `all_values_are_missing`, `any_value_is_missing` \
                           or `never` (then a row with a null is unexpected)",
-                default: Some("all_values_are_missing"),
+                default: Some("`all_values_are_missing`"),
             },
         ],
         nulls: "rows where every value is null are skipped; a row with some nulls is evaluated and unexpected \

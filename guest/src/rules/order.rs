@@ -30,7 +30,7 @@ pub(super) const RULES: &[RuleType] = &[
             params: &[ParamDoc {
                 names: STRICTLY,
                 meaning: "`true` makes a value equal to the previous one unexpected",
-                default: Some("false"),
+                default: Some("`false`"),
             }],
             nulls: "skipped: a value is compared with the previous non-null value.",
             details: concat!(order_details!(), " Great Expectations: `expect_column_values_to_be_increasing`."),
@@ -47,7 +47,7 @@ pub(super) const RULES: &[RuleType] = &[
             params: &[ParamDoc {
                 names: STRICTLY,
                 meaning: "`true` makes a value equal to the previous one unexpected",
-                default: Some("false"),
+                default: Some("`false`"),
             }],
             nulls: "skipped: a value is compared with the previous non-null value.",
             details: concat!(order_details!(), " Great Expectations: `expect_column_values_to_be_decreasing`."),

@@ -31,7 +31,11 @@ pub(super) const RULES: &[RuleType] = &[
             summary: "The number of columns is `value`, or lies within `min` and `max` (inclusive).",
             shape: Shape::Table,
             params: &[
-                ParamDoc { names: VALUE, meaning: "the exact number of columns", default: Some("none") },
+                ParamDoc {
+                    names: VALUE,
+                    meaning: "the exact number of columns",
+                    default: Some("none: bounds instead"),
+                },
                 ParamDoc {
                     names: MIN,
                     meaning: "the minimum number of columns",
@@ -64,7 +68,7 @@ pub(super) const RULES: &[RuleType] = &[
                 ParamDoc {
                     names: EXACT_MATCH,
                     meaning: "`true`: exactly these columns; `false`: at least these, others allowed",
-                    default: Some("true"),
+                    default: Some("`true`"),
                 },
             ],
             nulls: "not read.",

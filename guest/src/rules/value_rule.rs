@@ -73,11 +73,11 @@ impl ValueRule {
         Box::new(ValueRule { rule_type, columns, parameters, unexpected, expectation, analyzer: usize::MAX })
     }
 
-    /// How messages name what was tested: `values of 'x'`, or `rows of ('a', 'b')`.
-    fn subject(&self) -> String {
+    /// How messages name what was tested: `values` of `'x'`, or `rows` of `('a', 'b')`.
+    fn subject(&self) -> (&'static str, String) {
         match self.columns.as_slice() {
-            [column] => format!("values of '{column}'"),
-            columns => format!("rows of ('{}')", columns.join("', '")),
+            [column] => ("values", format!("'{column}'")),
+            columns => ("rows", format!("('{}')", columns.join("', '"))),
         }
     }
 }
@@ -141,7 +141,8 @@ impl Rule for ValueRule {
         }
     }
     fn evaluate(&self, table: &Table<'_>, mostly: f64) -> Outcome {
-        rows_outcome(table.rows_metric(self.analyzer), mostly, &self.subject(), &self.expectation)
+        let (noun, columns) = self.subject();
+        rows_outcome(table.rows_metric(self.analyzer), mostly, noun, &columns, &self.expectation)
     }
     fn cost(&self) -> u32 {
         match &self.unexpected {
@@ -156,7 +157,8 @@ impl Rule for ValueRule {
 
 /// The outcome of a row-by-row rule: it passes when the share of evaluated rows that are not
 /// unexpected reaches `mostly` (and trivially when nothing was evaluated, as in Great Expectations).
-fn rows_outcome(metric: &RowsMetric, mostly: f64, subject: &str, expectation: &str) -> Outcome {
+/// Messages say "3 of 10 {noun} of {columns} fail".
+fn rows_outcome(metric: &RowsMetric, mostly: f64, noun: &str, columns: &str, expectation: &str) -> Outcome {
     let RowsMetric { evaluated, unexpected, ref samples } = *metric;
     let ratio = if evaluated == 0 { 1.0 } else { (evaluated - unexpected) as f64 / evaluated as f64 };
     // A tolerance of one part in 10^12 keeps `mostly: 0.95` from failing on 95 of 100 rows
@@ -164,12 +166,11 @@ fn rows_outcome(metric: &RowsMetric, mostly: f64, subject: &str, expectation: &s
     let passed = ratio >= mostly - 1e-12;
     let percent = if evaluated == 0 { 0.0 } else { unexpected as f64 * 100.0 / evaluated as f64 };
     let message = if unexpected == 0 {
-        format!("all {evaluated} {subject} {}", expectation_met(expectation))
+        format!("all {evaluated} {noun} of {columns} {}", expectation_met(expectation))
     } else {
         let verdict = if passed { format!(" (within mostly={mostly})") } else { String::new() };
-        let noun = subject.split(' ').next().unwrap_or("values");
         format!(
-            "{unexpected} of {evaluated} {subject} ({}) fail{verdict}: {noun} must {expectation}",
+            "{unexpected} of {evaluated} {noun} of {columns} ({}) fail{verdict}: {noun} must {expectation}",
             format_percent(percent)
         )
     };
