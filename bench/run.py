@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times truthound-kestra beside hand-written polars and DuckDB in one run, as whole processes.
 
-    bench/run.py [--env ENV_DIR] [--runs N] [--binary PATH]
+    bench/run.py [--env ENV_DIR] [--runs N] [--binary PATH] [--only suite,profile,...]
 
 Measures (wall time and peak RSS from /usr/bin/time, medians over N runs):
   1. start-up: a check of the bundled 1,000-row CSV (warm), the same right after dropping the
@@ -9,7 +9,10 @@ Measures (wall time and peak RSS from /usr/bin/time, medians over N runs):
   2. the peer suite on the 10M-row Parquet file (ours with one engine instance, and with
      --parallel: one per core): not_null(id), unique(email), in_range(amount,
      min 0), in_set(status), regex(email), row_count; every tool's answer is compared with the
-     generator's ground truth.
+     generator's ground truth;
+  3. a profile of the same file: ours (nulls, distinct counts, extremes, exact moments, quantiles,
+     top values, duplicate rows) beside hand-written polars, DuckDB and pandas profiles and
+     DuckDB's SUMMARIZE.
 Prints a Markdown report with ratios to ours.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
@@ -74,7 +77,9 @@ def main():
     ap.add_argument("--env", default=os.path.expanduser("~/.cache/truthound-kestra/bench-env"))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--binary", default=os.environ.get("TRUTHOUND_KESTRA", ""))
+    ap.add_argument("--only", default="startup,suite,profile", help="comma-separated sections to run")
     a = ap.parse_args()
+    sections = set(a.only.split(","))
     env_dir = Path(a.env)
     py = str(env_dir / "venv" / "bin" / "python")
     data = env_dir / "data" / "bench_10m.parquet"
@@ -82,11 +87,36 @@ def main():
     truth_suite = {**truth["suite"], "row_count": truth["row_count"]}
     binary = a.binary or str(Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "truthound-kestra")
 
+    if "startup" in sections:
+        startup(binary)
+    if "suite" in sections:
+        peer_suite(binary, py, data, truth_suite, a.runs)
+    if "profile" in sections:
+        profile(binary, py, data, a.runs)
+
+
+def startup(binary):
     small = [binary, "check", str(ROOT / "examples/orders.csv"), "--rules", str(ROOT / "examples/orders.rules.yaml")]
     cold = wall_ms(small) if drop_page_cache() else None
     warm = [wall_ms(small) for _ in range(20)]
     doctor = subprocess.run([binary, "doctor"], capture_output=True, text=True).stdout.strip()
+    print("## Start-up (1,000-row CSV check, whole process)\n")
+    print(f"- warm: median {statistics.median(warm):.1f} ms, min {min(warm):.1f} ms over 20 runs")
+    print(f"- cold (page cache dropped): {cold:.1f} ms" if cold is not None else "- cold: page cache could not be dropped here")
+    print("- " + doctor.replace("\n", "\n- "))
 
+
+def table(title, rows):
+    """Prints rows of (name, wall, rss, note) with each wall time divided by the first row's."""
+    print(f"\n## {title}\n")
+    print("| tool | wall s | peak RSS MB | note | wall / ours |")
+    print("|---|---|---|---|---|")
+    ours = rows[0][1]
+    for name, wall, rss, note in rows:
+        print(f"| {name} | {wall:.2f} | {rss:.0f} | {note} | {wall / ours:.2f} |")
+
+
+def peer_suite(binary, py, data, truth_suite, runs):
     suite = [binary, "check", str(data), "--rules", str(HERE / "suite.rules.yaml")]
     jobs = [
         ("truthound-kestra", suite, None, ours_result),
@@ -99,19 +129,23 @@ def main():
     rows = []
     for name, cmd, env, parse in jobs:
         parse = parse or (lambda out: json.loads(out.strip().splitlines()[-1])["result"])
-        wall, rss, result = median_runs(cmd, a.runs, env, parse)
-        rows.append((name, wall, rss, result == truth_suite, result))
+        wall, rss, result = median_runs(cmd, runs, env, parse)
+        rows.append((name, wall, rss, "answers match truth" if result == truth_suite else "WRONG: " + json.dumps(result)))
+    table(f"Peer suite, 10M rows ({data.name}), median of {runs} runs", rows)
 
-    print("## Start-up (1,000-row CSV check, whole process)\n")
-    print(f"- warm: median {statistics.median(warm):.1f} ms, min {min(warm):.1f} ms over 20 runs")
-    print(f"- cold (page cache dropped): {cold:.1f} ms" if cold is not None else "- cold: page cache could not be dropped here")
-    print("- " + doctor.replace("\n", "\n- "))
-    print(f"\n## Peer suite, 10M rows ({data.name}), median of {a.runs} runs\n")
-    print("| tool | wall s | peak RSS MB | answers match truth | wall / ours (1 instance) |")
-    print("|---|---|---|---|---|")
-    ours = rows[0][1]
-    for name, wall, rss, ok, result in rows:
-        print(f"| {name} | {wall:.2f} | {rss:.0f} | {'yes' if ok else 'no: ' + json.dumps(result)} | {wall / ours:.2f} |")
+
+def profile(binary, py, data, runs):
+    peer = SHARED / "peer-bench"
+    jobs = [
+        ("truthound-kestra profile", [binary, "profile", str(data)], None, "all statistics, quantiles, top values, duplicate rows"),
+        ("truthound-kestra profile --no-stats", [binary, "profile", str(data), "--no-stats"], None, "no moments, quantiles"),
+        ("polars (hand-written)", [py, str(peer / "polars_bench.py"), str(data), "profile"], None, "nulls, exact distinct, min, max, mean"),
+        ("duckdb (hand-written)", [py, str(peer / "duckdb_bench.py"), str(data), "profile"], None, "nulls, exact distinct, min, max, mean"),
+        ("duckdb SUMMARIZE", [py, str(peer / "duckdb_bench.py"), str(data), "summarize"], None, "approximate distinct and quantiles"),
+        ("pandas (hand-written)", [py, str(HERE / "pandas_profile.py"), str(data)], None, "nulls, exact distinct, min, max, mean, std, quantiles"),
+    ]
+    rows = [(name, *median_runs(cmd, runs, env)[:2], note) for name, cmd, env, note in jobs]
+    table(f"Profile, 10M rows ({data.name}), median of {runs} runs", rows)
 
 
 if __name__ == "__main__":

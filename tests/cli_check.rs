@@ -144,3 +144,42 @@ fn the_component_is_written_for_other_hosts() {
     assert_eq!(&bytes[..8], b"\0asm\x0d\0\x01\0");
     assert!(bytes.len() > 100_000);
 }
+
+/// Schema rules, a rule on a column that is never read, and one value rule.
+const SCHEMA_RULES: &str = r#"
+rules:
+  - {type: column_count, value: 4}
+  - {type: column_count, min: 5}
+  - {type: columns_match_set, columns: [status, amount, email, id]}
+  - {type: columns_match_set, columns: [id, email], exact_match: false}
+  - {type: columns_match_ordered_list, columns: [id, email, amount, status]}
+  - {type: column_exists, column: status}
+  - {type: column_exists, column: missing}
+  - {type: dtype, column: id, dtype: int64}
+  - {type: not_null, column: amount, mostly: 0.9}
+"#;
+
+#[test]
+fn schema_rules_see_every_column_while_only_the_values_rules_read_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = support::data::Table::generate(5_000, 11);
+    table.write_parquet(&dir.path().join("data.parquet"));
+    table.write_csv(&dir.path().join("data.csv"), b',');
+    std::fs::write(dir.path().join("rules.yaml"), SCHEMA_RULES).unwrap();
+    for file in ["data.parquet", "data.csv"] {
+        for parallel in ["--no-parallel", "--parallel"] {
+            let run = run_in(dir.path(), &["check", file, "--rules", "rules.yaml", parallel, "--no-fail-on-error"]);
+            run.expect_code(0);
+            let result = &run.outputs()["result"];
+            assert_eq!(result["metadata"]["columns_read"], serde_json::json!(["amount"]), "{file} {parallel}");
+            let statuses: Vec<&str> =
+                result["rule_results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+            let expected = ["passed", "failed", "passed", "passed", "passed", "passed", "failed", "passed", "passed"];
+            assert_eq!(statuses, expected, "{file} {parallel}");
+            let count = &result["rule_results"][1];
+            assert_eq!(count["observed_value"], 4);
+            assert_eq!(count["message"], "the data has 4 columns, expected: at least 5");
+            assert_eq!(result["total_rows"], 5_000);
+        }
+    }
+}

@@ -13,7 +13,7 @@ use arrow_schema::{Schema, SchemaRef};
 use serde::{Deserialize, Serialize};
 
 /// Version of the exported state layout.
-const STATE_FORMAT: u32 = 1;
+const STATE_FORMAT: u32 = 2;
 
 /// A validation in progress.
 pub struct Checker {
@@ -21,10 +21,13 @@ pub struct Checker {
     suite_name: Option<String>,
     specs: Vec<RuleSpec>,
     rules: Vec<Box<dyn Rule>>,
-    /// The null-count analyzer of each rule's column, for the `null_count` field.
+    /// The null-count analyzer of each rule's columns, for the `null_count` field.
     null_analyzers: Vec<Option<usize>>,
     analyzers: Vec<Box<dyn Analyzer>>,
+    /// The schema of the batches fed (only the required columns when the host projects).
     schema: Option<SchemaRef>,
+    /// Every column of the data, when the host declared it; otherwise the fed schema is it.
+    source_schema: Option<SchemaRef>,
     rows: u64,
     fingerprint: u64,
 }
@@ -35,6 +38,7 @@ struct CheckerState {
     fingerprint: u64,
     rows: u64,
     schema_ipc: Option<Vec<u8>>,
+    source_schema_ipc: Option<Vec<u8>>,
     analyzers: Vec<Vec<u8>>,
 }
 
@@ -69,8 +73,9 @@ impl Checker {
                 continue;
             }
             rule.plan(&mut planner);
-            null_analyzers.push(rule.column().filter(|_| rule.reads_values()).map(|c| planner.null_rows(c)));
-            for part in [rule.rule_type(), rule.column().unwrap_or(""), &rule.parameters().to_string()] {
+            let columns: Vec<String> = rule.columns().into_iter().map(str::to_string).collect();
+            null_analyzers.push((rule.reads_values() && !columns.is_empty()).then(|| planner.null_rows(&columns)));
+            for part in [rule.rule_type(), &columns.join("\u{0}"), &rule.parameters().to_string()] {
                 fingerprint.write(part.as_bytes());
                 fingerprint.write(&[0]);
             }
@@ -86,20 +91,43 @@ impl Checker {
             null_analyzers,
             analyzers: planner.into_analyzers(),
             schema: None,
+            source_schema: None,
             rows: 0,
             fingerprint: fingerprint.finish(),
         })
     }
 
-    /// Columns the rules refer to, in first-mention order.
+    /// Columns whose values the rules read, in first-mention order. A host may feed only these
+    /// if it declares the source schema first: rules about the schema (`dtype`, `column_exists`,
+    /// `column_count`, ...) read the source schema, not the fed one.
     pub fn required_columns(&self) -> Vec<String> {
         let mut columns: Vec<String> = Vec::new();
-        for column in self.rules.iter().filter_map(|r| r.column()) {
+        for column in self.rules.iter().filter(|r| r.reads_values()).flat_map(|r| r.columns()) {
             if !columns.iter().any(|c| c == column) {
                 columns.push(column.to_string());
             }
         }
         columns
+    }
+
+    /// Declares every column of the data (an Arrow IPC stream holding a schema and no batch), for
+    /// a host that feeds only the required columns. Call it before the first batch.
+    pub fn declare_source_schema_ipc(&mut self, bytes: Vec<u8>) -> Result<(), QualityError> {
+        let schema =
+            decode_ipc(bytes, |_| Err(QualityError::data("the declared source schema must come without rows")))?;
+        self.declare_source_schema(schema)
+    }
+
+    /// Declares every column of the data; see [`Checker::declare_source_schema_ipc`].
+    pub fn declare_source_schema(&mut self, schema: SchemaRef) -> Result<(), QualityError> {
+        match (&self.source_schema, &self.schema) {
+            (Some(known), _) => same_columns(known, &schema, "the declared source schema changed"),
+            (None, Some(fed)) => same_columns(fed, &schema, "the source schema was declared after data was fed"),
+            (None, None) => {
+                self.source_schema = Some(schema);
+                Ok(())
+            }
+        }
     }
 
     /// Feeds an Arrow IPC stream: a schema and zero or more record batches.
@@ -118,19 +146,22 @@ impl Checker {
         Ok(())
     }
 
-    /// Adopts the data's schema on first sight (checking every rule against it), and afterwards
-    /// insists that every batch has the same columns and types.
+    /// Adopts the data's schema on first sight (checking every rule against the source schema,
+    /// and the fed columns against it), and afterwards insists that every batch has the same
+    /// columns and types.
     fn bind_schema(&mut self, schema: SchemaRef) -> Result<(), QualityError> {
         if let Some(known) = &self.schema {
-            return same_columns(known, &schema);
+            return same_columns(known, &schema, "the data's schema changed between batches");
         }
+        let source = self.source_schema.clone().unwrap_or_else(|| schema.clone());
         for (rule, spec) in self.rules.iter().zip(&self.specs) {
-            rule.check_schema(&schema).map_err(|e| {
+            rule.check_schema(&source).map_err(|e| {
                 let kind =
                     if e.starts_with("unknown column") { ErrorKind::UnknownColumn } else { ErrorKind::RuleDocument };
                 QualityError::new(kind, format!("{}: {e}", spec.label()))
             })?;
         }
+        fed_within_source(&schema, &source, &self.required_columns())?;
         for analyzer in &mut self.analyzers {
             analyzer.bind(&schema);
         }
@@ -145,6 +176,7 @@ impl Checker {
             fingerprint: self.fingerprint,
             rows: self.rows,
             schema_ipc: self.schema.as_ref().map(|s| schema_to_ipc(s)),
+            source_schema_ipc: self.source_schema.as_ref().map(|s| schema_to_ipc(s)),
             analyzers: self.analyzers.iter().map(|a| a.export()).collect(),
         })
     }
@@ -164,6 +196,9 @@ impl Checker {
                 "the state was made with other rules or options; merge only states of the same rule document and sample_failures",
             ));
         }
+        if let Some(source_schema_ipc) = state.source_schema_ipc {
+            self.declare_source_schema_ipc(source_schema_ipc)?;
+        }
         if let Some(schema_ipc) = state.schema_ipc {
             let schema = decode_ipc(schema_ipc, |_| Err(QualityError::state("the state's schema holds rows")))?;
             self.bind_schema(schema)?;
@@ -182,7 +217,8 @@ impl Checker {
             .clone()
             .ok_or_else(|| QualityError::data("no data was fed to the check (not even a schema)"))?;
         let metrics: Vec<Metric> = self.analyzers.iter().map(|a| a.metric()).collect();
-        let table = Table { rows: self.rows, schema: &schema, metrics: &metrics };
+        let source = self.source_schema.as_ref().unwrap_or(&schema);
+        let table = Table { rows: self.rows, schema: source, metrics: &metrics };
         let mut rule_results = Vec::with_capacity(self.rules.len());
         for ((rule, spec), nulls) in self.rules.iter().zip(&self.specs).zip(&self.null_analyzers) {
             let outcome = rule.evaluate(&table, spec.mostly);
@@ -196,12 +232,16 @@ impl Checker {
             let percent =
                 if outcome.evaluated == 0 { 0.0 } else { outcome.unexpected as f64 * 100.0 / outcome.evaluated as f64 };
             let column = rule.column().map(str::to_string);
+            let columns = rule.columns();
             rule_results.push(RuleResult {
                 index: spec.index as u32,
                 rule_type: rule.rule_type().to_string(),
-                name: spec.name.clone().unwrap_or_else(|| match &column {
-                    Some(c) => format!("{}({c})", rule.rule_type()),
-                    None => rule.rule_type().to_string(),
+                name: spec.name.clone().unwrap_or_else(|| {
+                    if columns.is_empty() {
+                        rule.rule_type().to_string()
+                    } else {
+                        format!("{}({})", rule.rule_type(), columns.join(", "))
+                    }
                 }),
                 column,
                 parameters: rule.parameters().to_string(),
@@ -293,11 +333,38 @@ pub fn combine_results(shards: Vec<CheckResult>) -> Result<CheckResult, QualityE
     Ok(summarize(rule_results, row_count, columns_read, suite_name))
 }
 
-/// Batches after the first must have the first one's column names and types.
-fn same_columns(known: &Schema, schema: &Schema) -> Result<(), QualityError> {
-    let describe = |s: &Schema| {
-        s.fields().iter().map(|f| format!("{}: {}", f.name(), f.data_type())).collect::<Vec<_>>().join(", ")
-    };
+fn describe(schema: &Schema) -> String {
+    schema.fields().iter().map(|f| format!("{}: {}", f.name(), f.data_type())).collect::<Vec<_>>().join(", ")
+}
+
+/// The fed columns must be columns of the source with the same types, and hold every column
+/// whose values the rules read.
+fn fed_within_source(fed: &Schema, source: &Schema, required: &[String]) -> Result<(), QualityError> {
+    for field in fed.fields() {
+        match source.field_with_name(field.name()) {
+            Ok(declared) if declared.data_type() == field.data_type() => {}
+            _ => {
+                return Err(QualityError::data(format!(
+                    "the fed column '{}: {}' is not in the declared source schema [{}]",
+                    field.name(),
+                    field.data_type(),
+                    describe(source)
+                )));
+            }
+        }
+    }
+    match required.iter().find(|column| fed.field_with_name(column).is_err()) {
+        Some(column) => Err(QualityError::data(format!(
+            "the rules read column '{column}', which the data has but the batches fed lack (they have [{}])",
+            describe(fed)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Two schemas that must have the same column names and types (batches after the first, a
+/// source schema declared again).
+pub(crate) fn same_columns(known: &Schema, schema: &Schema, what: &str) -> Result<(), QualityError> {
     let same = known.fields().len() == schema.fields().len()
         && known
             .fields()
@@ -307,16 +374,12 @@ fn same_columns(known: &Schema, schema: &Schema) -> Result<(), QualityError> {
     if same {
         Ok(())
     } else {
-        Err(QualityError::data(format!(
-            "the data's schema changed between batches: first [{}], then [{}]",
-            describe(known),
-            describe(schema)
-        )))
+        Err(QualityError::data(format!("{what}: first [{}], then [{}]", describe(known), describe(schema))))
     }
 }
 
 /// Decodes an Arrow IPC stream, handing each batch to `on_batch`; returns its schema.
-fn decode_ipc(
+pub(crate) fn decode_ipc(
     bytes: Vec<u8>,
     mut on_batch: impl FnMut(RecordBatch) -> Result<(), QualityError>,
 ) -> Result<SchemaRef, QualityError> {
@@ -332,7 +395,7 @@ fn decode_ipc(
     decoder.schema().ok_or_else(|| QualityError::data("the Arrow IPC stream holds no schema"))
 }
 
-fn schema_to_ipc(schema: &Schema) -> Vec<u8> {
+pub(crate) fn schema_to_ipc(schema: &Schema) -> Vec<u8> {
     let mut bytes = Vec::new();
     let mut writer = StreamWriter::try_new(&mut bytes, schema).expect("a schema that decoded also encodes");
     writer.finish().expect("writing to memory cannot fail");

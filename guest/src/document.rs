@@ -104,7 +104,8 @@ impl RuleSpec {
 #[derive(Debug, Clone, Default)]
 pub struct RuleParams {
     remaining: Map<String, Value>,
-    taken: Vec<&'static str>,
+    /// Every parameter asked for, each as its name and aliases.
+    taken: Vec<&'static [&'static str]>,
 }
 
 impl RuleParams {
@@ -115,8 +116,8 @@ impl RuleParams {
 
     /// Takes the first present key of `names` (the canonical name first, then its aliases).
     /// Two aliases of the same parameter in one rule are an error.
-    pub fn take(&mut self, names: &[&'static str]) -> Result<Option<Value>, String> {
-        self.taken.push(names[0]);
+    pub fn take(&mut self, names: &'static [&'static str]) -> Result<Option<Value>, String> {
+        self.taken.push(names);
         let mut found: Option<(&str, Value)> = None;
         for name in names {
             if let Some(value) = self.remaining.remove(*name) {
@@ -130,7 +131,7 @@ impl RuleParams {
     }
 
     /// Takes an optional number.
-    pub fn take_number(&mut self, names: &[&'static str]) -> Result<Option<Value>, String> {
+    pub fn take_number(&mut self, names: &'static [&'static str]) -> Result<Option<Value>, String> {
         match self.take(names)? {
             None => Ok(None),
             Some(Value::Number(n)) => Ok(Some(Value::Number(n))),
@@ -139,7 +140,7 @@ impl RuleParams {
     }
 
     /// Takes an optional number or string (bounds of dates and timestamps are strings).
-    pub fn take_bound(&mut self, names: &[&'static str]) -> Result<Option<Value>, String> {
+    pub fn take_bound(&mut self, names: &'static [&'static str]) -> Result<Option<Value>, String> {
         match self.take(names)? {
             None => Ok(None),
             Some(value @ (Value::Number(_) | Value::String(_))) => Ok(Some(value)),
@@ -148,7 +149,7 @@ impl RuleParams {
     }
 
     /// Takes an optional boolean.
-    pub fn take_bool(&mut self, names: &[&'static str]) -> Result<Option<bool>, String> {
+    pub fn take_bool(&mut self, names: &'static [&'static str]) -> Result<Option<bool>, String> {
         match self.take(names)? {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(b)),
@@ -156,8 +157,25 @@ impl RuleParams {
         }
     }
 
+    /// Takes a choice among named values: `choices` pairs each accepted name with its meaning,
+    /// the first being the default. Returns the chosen name and its meaning.
+    pub fn take_choice<T: Copy>(
+        &mut self,
+        names: &'static [&'static str],
+        choices: &[(&'static str, T)],
+    ) -> Result<(&'static str, T), String> {
+        let Some(value) = self.take(names)? else { return Ok(choices[0]) };
+        match value.as_str().and_then(|text| choices.iter().find(|(name, _)| *name == text)) {
+            Some(choice) => Ok(*choice),
+            None => {
+                let accepted: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+                Err(format!("'{}' must be one of {}, got {value}", names[0], accepted.join(", ")))
+            }
+        }
+    }
+
     /// Takes a required string.
-    pub fn require_string(&mut self, names: &[&'static str]) -> Result<String, String> {
+    pub fn require_string(&mut self, names: &'static [&'static str]) -> Result<String, String> {
         match self.take(names)? {
             None => Err(format!("missing required field '{}'", names[0])),
             Some(Value::String(s)) => Ok(s),
@@ -166,7 +184,7 @@ impl RuleParams {
     }
 
     /// Takes a required non-negative integer.
-    pub fn require_count(&mut self, names: &[&'static str]) -> Result<u64, String> {
+    pub fn require_count(&mut self, names: &'static [&'static str]) -> Result<u64, String> {
         match self.take(names)? {
             None => Err(format!("missing required field '{}'", names[0])),
             Some(Value::Number(n)) => {
@@ -177,7 +195,7 @@ impl RuleParams {
     }
 
     /// Takes a required non-empty list.
-    pub fn require_list(&mut self, names: &[&'static str]) -> Result<Vec<Value>, String> {
+    pub fn require_list(&mut self, names: &'static [&'static str]) -> Result<Vec<Value>, String> {
         match self.take(names)? {
             None => Err(format!("missing required field '{}'", names[0])),
             Some(Value::Array(items)) if !items.is_empty() => Ok(items),
@@ -192,13 +210,24 @@ impl RuleParams {
         self.remaining
     }
 
+    /// The names of the parameters not taken yet.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.remaining.keys().map(String::as_str)
+    }
+
+    /// The parameters asked for so far, each as its name and aliases.
+    pub fn taken(&self) -> &[&'static [&'static str]] {
+        &self.taken
+    }
+
     /// Fails if parameters are left that no constructor took.
     pub fn finish(self) -> Result<(), String> {
         let Some(unknown) = self.remaining.keys().next() else { return Ok(()) };
         let known = if self.taken.is_empty() {
             "this rule takes no parameters besides column, severity, mostly and name".to_string()
         } else {
-            format!("expected one of: {}", self.taken.join(", "))
+            let names: Vec<&str> = self.taken.iter().map(|names| names[0]).collect();
+            format!("expected one of: {}", names.join(", "))
         };
         Err(format!("unknown parameter '{unknown}' ({known})"))
     }

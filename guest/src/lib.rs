@@ -6,9 +6,15 @@ pub mod analyzers;
 pub mod checker;
 pub mod document;
 pub mod engines;
+pub mod formats;
+pub mod json_syntax;
+pub mod learn;
 pub mod model;
+pub mod profile;
 pub mod report;
 pub mod rules;
+pub mod stats;
+pub mod strptime;
 pub mod temporal;
 pub mod values;
 

@@ -228,3 +228,113 @@ impl Default for CheckOptions {
         }
     }
 }
+
+/// Options of a profile (the seed's `ProfileScriptConfig`, plus the exact-distinct limit).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileOptions {
+    /// Mean, standard deviation, quantiles, zero and negative counts.
+    pub include_stats: bool,
+    /// A histogram per numeric column.
+    pub include_histograms: bool,
+    /// Rows profiled: the first `sample_size` (0: all).
+    pub sample_size: u64,
+    /// Most common values listed per column.
+    pub top_n: u32,
+    /// Distinct values counted exactly per column (and distinct rows); beyond it counts are
+    /// HyperLogLog estimates and flagged as such.
+    pub distinct_limit: u32,
+    /// Generalise the shapes of string values into patterns (for learning rules).
+    pub infer_patterns: bool,
+}
+
+impl Default for ProfileOptions {
+    fn default() -> Self {
+        ProfileOptions {
+            include_stats: true,
+            include_histograms: false,
+            sample_size: 0,
+            top_n: 10,
+            distinct_limit: 100_000,
+            infer_patterns: false,
+        }
+    }
+}
+
+/// A quantile of a column.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quantile {
+    pub q: f64,
+    pub value: f64,
+}
+
+/// One bin of a histogram: values in `[low, high)` (the last bin includes `high`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistogramBin {
+    pub low: f64,
+    pub high: f64,
+    pub count: u64,
+}
+
+/// A value and how often it occurs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// The profile of one column.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ColumnProfile {
+    pub name: String,
+    /// `int64`, `float64`, `string`, `date`, `timestamp[us]`, ...
+    pub logical_type: String,
+    /// Rows profiled.
+    pub count: u64,
+    pub null_count: u64,
+    pub null_percent: f64,
+    /// Distinct non-null values.
+    pub distinct_count: u64,
+    /// The distinct count is a HyperLogLog estimate (standard error 0.81%): the column has more
+    /// distinct values than the exact limit.
+    pub distinct_estimated: bool,
+    /// `distinct_count / count * 100`.
+    pub unique_percent: f64,
+    /// Smallest and largest value as JSON (numbers, or text for strings, dates and timestamps).
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub mean: Option<f64>,
+    /// Sample standard deviation (n - 1).
+    pub stdev: Option<f64>,
+    /// p1, p5, p25, p50, p75, p95, p99 (lower interpolation: the value at rank floor(q (n-1))).
+    pub quantiles: Vec<Quantile>,
+    /// Relative error bound of the quantiles and histogram (0 when exact).
+    pub quantile_error: f64,
+    pub histogram: Vec<HistogramBin>,
+    /// The most common values, most common first (ties by value); empty when the distinct count
+    /// is an estimate.
+    pub top_values: Vec<ValueCount>,
+    pub length_min: Option<u64>,
+    pub length_mean: Option<f64>,
+    pub length_max: Option<u64>,
+    pub zero_count: Option<u64>,
+    pub negative_count: Option<u64>,
+    pub nan_count: u64,
+    /// A named format every value has (`email`, `uuid`, `integer_text`, ...).
+    pub format: Option<String>,
+    /// A regular expression every value matches in full, generalised from the values' shapes.
+    pub pattern: Option<String>,
+}
+
+/// The profile of a data set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProfileResult {
+    pub row_count: u64,
+    pub column_count: u32,
+    /// Rows equal to an earlier row in every column.
+    pub duplicate_row_count: u64,
+    /// The duplicate-row count is estimated (more distinct rows than the exact limit).
+    pub duplicate_rows_estimated: bool,
+    /// Only the first `sample_size` rows were profiled.
+    pub sampled: bool,
+    pub columns: Vec<ColumnProfile>,
+}

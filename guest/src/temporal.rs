@@ -72,7 +72,8 @@ pub fn parse_date(text: &str) -> Option<i64> {
     Some(days_from_civil(year, month, day))
 }
 
-fn days_in_month(year: i64, month: u32) -> u32 {
+/// Days in `month` (1-12) of `year` in the proleptic Gregorian calendar.
+pub fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
         2 => 28,
@@ -134,6 +135,44 @@ fn split_offset(clock: &str) -> Option<(&str, i64)> {
     Some((clock, 0))
 }
 
+/// Seconds in a duration written as ISO 8601 (`PT24H`, `P1DT12H`, `P2W`, `PT0.5S`, as Kestra
+/// writes them) or as number-unit pairs (`24h`, `1h30m`, `7d`, `90s`, `2w`).
+pub fn parse_duration(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let upper = text.to_ascii_uppercase();
+    if let Some(iso) = upper.strip_prefix('P') {
+        let (date_part, time_part) = iso.split_once('T').unwrap_or((iso, ""));
+        let date = sum_units(date_part, &[('W', 604_800.0), ('D', 86_400.0)])?;
+        let time = sum_units(time_part, &[('H', 3_600.0), ('M', 60.0), ('S', 1.0)])?;
+        return (!(date_part.is_empty() && time_part.is_empty())).then_some(date + time);
+    }
+    let units = [('W', 604_800.0), ('D', 86_400.0), ('H', 3_600.0), ('M', 60.0), ('S', 1.0)];
+    (!upper.is_empty()).then_some(())?;
+    sum_units(&upper, &units)
+}
+
+/// Sums `<number><unit>` pairs with units from `units` (each at most once, in order).
+fn sum_units(text: &str, units: &[(char, f64)]) -> Option<f64> {
+    let mut total = 0.0;
+    let mut rest = text;
+    let mut next_unit = 0;
+    while !rest.is_empty() {
+        let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+        let number: f64 = rest[..end].parse().ok()?;
+        let unit = rest[end..].chars().next()?;
+        let offset = units[next_unit..].iter().position(|(u, _)| *u == unit)?;
+        total += number * units[next_unit + offset].1;
+        next_unit += offset + 1;
+        rest = &rest[end + unit.len_utf8()..];
+    }
+    Some(total)
+}
+
+/// Seconds since the epoch now, from the host's wall clock.
+pub fn now_seconds() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +197,18 @@ mod tests {
         assert_eq!(parse_timestamp("2024-01-31", TimeUnit::Second), Some(19_753 * 86_400));
         assert_eq!(format_timestamp(-1, TimeUnit::Second), "1969-12-31T23:59:59");
         assert_eq!(parse_timestamp("2024-01-31T25:00:00", TimeUnit::Second), None);
+    }
+
+    #[test]
+    fn durations_parse_in_both_notations() {
+        assert_eq!(parse_duration("PT24H"), Some(86_400.0));
+        assert_eq!(parse_duration("P1DT12H"), Some(129_600.0));
+        assert_eq!(parse_duration("pt0.5s"), Some(0.5));
+        assert_eq!(parse_duration("1h30m"), Some(5_400.0));
+        assert_eq!(parse_duration("2w"), Some(1_209_600.0));
+        assert_eq!(parse_duration("30m1h"), None);
+        assert_eq!(parse_duration("P"), None);
+        assert_eq!(parse_duration("soon"), None);
+        assert_eq!(parse_duration(""), None);
     }
 }

@@ -3,9 +3,14 @@
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
-use arrow_array::{Array, ArrowPrimitiveType, PrimitiveArray};
+use arrow_array::{
+    Array, ArrayRef, ArrowPrimitiveType, LargeStringArray, PrimitiveArray, StringArray, StringViewArray,
+};
 use arrow_buffer::{BooleanBuffer, NullBuffer};
 use arrow_schema::{DataType, TimeUnit};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::cmp::Ordering;
 
 /// Calls `f` with the index of every non-null slot, scanning the validity bitmap 64 bits at a time.
 #[inline]
@@ -20,68 +25,319 @@ pub fn for_each_valid(len: usize, nulls: Option<&NullBuffer>, mut f: impl FnMut(
 /// `None` when the array is not of a kind the predicate handles.
 pub type Mask = Option<BooleanBuffer>;
 
-/// Evaluates `pred` on each string slot of a Utf8, LargeUtf8 or Utf8View array.
-pub fn string_mask(array: &dyn Array, mut pred: impl FnMut(&str) -> bool) -> Mask {
-    match array.data_type() {
-        DataType::Utf8 => {
-            let a = array.as_string::<i32>();
-            Some(BooleanBuffer::collect_bool(a.len(), |i| pred(a.value(i))))
+/// The values of a Utf8, LargeUtf8 or Utf8View array, read slot by slot without copying.
+#[derive(Clone, Copy)]
+pub enum StringSlots<'a> {
+    Utf8(&'a StringArray),
+    Large(&'a LargeStringArray),
+    View(&'a StringViewArray),
+}
+
+impl<'a> StringSlots<'a> {
+    /// The slots of `array`, when it holds strings.
+    pub fn of(array: &'a dyn Array) -> Option<StringSlots<'a>> {
+        Some(match array.data_type() {
+            DataType::Utf8 => StringSlots::Utf8(array.as_string::<i32>()),
+            DataType::LargeUtf8 => StringSlots::Large(array.as_string::<i64>()),
+            DataType::Utf8View => StringSlots::View(array.as_string_view()),
+            _ => return None,
+        })
+    }
+
+    /// Slot `i` (empty for a null slot).
+    #[inline]
+    pub fn get(&self, i: usize) -> &'a str {
+        match self {
+            StringSlots::Utf8(a) => a.value(i),
+            StringSlots::Large(a) => a.value(i),
+            StringSlots::View(a) => a.value(i),
         }
-        DataType::LargeUtf8 => {
-            let a = array.as_string::<i64>();
-            Some(BooleanBuffer::collect_bool(a.len(), |i| pred(a.value(i))))
+    }
+
+    /// `pred` of every slot, with a loop specialised for each string layout.
+    pub fn mask(&self, mut pred: impl FnMut(&str) -> bool) -> BooleanBuffer {
+        match self {
+            StringSlots::Utf8(a) => BooleanBuffer::collect_bool(a.len(), |i| pred(a.value(i))),
+            StringSlots::Large(a) => BooleanBuffer::collect_bool(a.len(), |i| pred(a.value(i))),
+            StringSlots::View(a) => BooleanBuffer::collect_bool(a.len(), |i| pred(a.value(i))),
         }
-        DataType::Utf8View => {
-            let a = array.as_string_view();
-            Some(BooleanBuffer::collect_bool(a.len(), |i| pred(a.value(i))))
-        }
-        _ => None,
     }
 }
 
-fn primitive_mask<T: ArrowPrimitiveType>(array: &dyn Array, pred: impl Fn(T::Native) -> bool) -> BooleanBuffer {
-    let values = array.as_primitive::<T>().values();
-    BooleanBuffer::collect_bool(values.len(), |i| pred(values[i]))
+/// Evaluates `pred` on each string slot of a Utf8, LargeUtf8 or Utf8View array.
+pub fn string_mask(array: &dyn Array, pred: impl FnMut(&str) -> bool) -> Mask {
+    StringSlots::of(array).map(|slots| slots.mask(pred))
 }
 
 /// A number as a rule sees it: integers exactly, everything else as a float.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Number {
     Int(i128),
     Float(f64),
 }
 
+/// Orders two numbers exactly: integers never go through floats. `None` when one is NaN.
+pub fn compare_numbers(a: Number, b: Number) -> Option<Ordering> {
+    match (a, b) {
+        (Number::Int(a), Number::Int(b)) => Some(a.cmp(&b)),
+        (Number::Int(a), Number::Float(b)) => compare_int_float(a, b),
+        (Number::Float(a), Number::Int(b)) => compare_int_float(b, a).map(Ordering::reverse),
+        (Number::Float(a), Number::Float(b)) => a.partial_cmp(&b),
+    }
+}
+
+/// Compares an integer with a float exactly (no rounding of large integers).
+fn compare_int_float(value: i128, bound: f64) -> Option<Ordering> {
+    if bound.is_nan() {
+        return None;
+    }
+    if bound >= 1.0e38 {
+        return Some(Ordering::Less);
+    }
+    if bound <= -1.0e38 {
+        return Some(Ordering::Greater);
+    }
+    let floor = bound.floor();
+    Some(match value.cmp(&(floor as i128)) {
+        Ordering::Equal if bound > floor => Ordering::Less,
+        other => other,
+    })
+}
+
+/// Arrow's half-precision float.
+type F16 = <Float16Type as ArrowPrimitiveType>::Native;
+
+/// The values of a numeric, decimal, date or timestamp array, read slot by slot as [`Number`]s
+/// without copying. Dates and timestamps are in their storage unit (days, milliseconds, ...);
+/// decimals are read as floats.
+#[derive(Debug, Clone, Copy)]
+pub enum NumberSlots<'a> {
+    I8(&'a [i8]),
+    I16(&'a [i16]),
+    I32(&'a [i32]),
+    I64(&'a [i64]),
+    U8(&'a [u8]),
+    U16(&'a [u16]),
+    U32(&'a [u32]),
+    U64(&'a [u64]),
+    F16(&'a [F16]),
+    F32(&'a [f32]),
+    F64(&'a [f64]),
+    /// Unscaled values and `10^scale`.
+    Decimal(&'a [i128], f64),
+}
+
+impl<'a> NumberSlots<'a> {
+    /// The slots of `array`, when it holds numbers, dates or timestamps.
+    pub fn of(array: &'a dyn Array) -> Option<NumberSlots<'a>> {
+        fn values<T: ArrowPrimitiveType>(array: &dyn Array) -> &[T::Native] {
+            array.as_primitive::<T>().values()
+        }
+        Some(match array.data_type() {
+            DataType::Int8 => NumberSlots::I8(values::<Int8Type>(array)),
+            DataType::Int16 => NumberSlots::I16(values::<Int16Type>(array)),
+            DataType::Int32 => NumberSlots::I32(values::<Int32Type>(array)),
+            DataType::Int64 => NumberSlots::I64(values::<Int64Type>(array)),
+            DataType::UInt8 => NumberSlots::U8(values::<UInt8Type>(array)),
+            DataType::UInt16 => NumberSlots::U16(values::<UInt16Type>(array)),
+            DataType::UInt32 => NumberSlots::U32(values::<UInt32Type>(array)),
+            DataType::UInt64 => NumberSlots::U64(values::<UInt64Type>(array)),
+            DataType::Float16 => NumberSlots::F16(values::<Float16Type>(array)),
+            DataType::Float32 => NumberSlots::F32(values::<Float32Type>(array)),
+            DataType::Float64 => NumberSlots::F64(values::<Float64Type>(array)),
+            DataType::Date32 => NumberSlots::I32(values::<Date32Type>(array)),
+            DataType::Date64 => NumberSlots::I64(values::<Date64Type>(array)),
+            DataType::Timestamp(TimeUnit::Second, _) => NumberSlots::I64(values::<TimestampSecondType>(array)),
+            DataType::Timestamp(TimeUnit::Millisecond, _) => {
+                NumberSlots::I64(values::<TimestampMillisecondType>(array))
+            }
+            DataType::Timestamp(TimeUnit::Microsecond, _) => {
+                NumberSlots::I64(values::<TimestampMicrosecondType>(array))
+            }
+            DataType::Timestamp(TimeUnit::Nanosecond, _) => NumberSlots::I64(values::<TimestampNanosecondType>(array)),
+            DataType::Decimal128(_, scale) => {
+                NumberSlots::Decimal(values::<Decimal128Type>(array), 10f64.powi(i32::from(*scale)))
+            }
+            _ => return None,
+        })
+    }
+
+    /// Whether the slots hold integers (or dates and timestamps) rather than floats or decimals.
+    pub fn is_integer(&self) -> bool {
+        !matches!(self, NumberSlots::F16(_) | NumberSlots::F32(_) | NumberSlots::F64(_) | NumberSlots::Decimal(..))
+    }
+
+    /// Slot `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> Number {
+        match *self {
+            NumberSlots::I8(v) => Number::Int(i128::from(v[i])),
+            NumberSlots::I16(v) => Number::Int(i128::from(v[i])),
+            NumberSlots::I32(v) => Number::Int(i128::from(v[i])),
+            NumberSlots::I64(v) => Number::Int(i128::from(v[i])),
+            NumberSlots::U8(v) => Number::Int(i128::from(v[i])),
+            NumberSlots::U16(v) => Number::Int(i128::from(v[i])),
+            NumberSlots::U32(v) => Number::Int(i128::from(v[i])),
+            NumberSlots::U64(v) => Number::Int(i128::from(v[i])),
+            NumberSlots::F16(v) => Number::Float(v[i].to_f64()),
+            NumberSlots::F32(v) => Number::Float(f64::from(v[i])),
+            NumberSlots::F64(v) => Number::Float(v[i]),
+            NumberSlots::Decimal(v, divisor) => Number::Float(v[i] as f64 / divisor),
+        }
+    }
+
+    /// `pred` of every slot, with a loop specialised for each storage type.
+    pub fn mask(&self, pred: impl Fn(Number) -> bool) -> BooleanBuffer {
+        macro_rules! each {
+            ($values:expr, $convert:expr) => {
+                BooleanBuffer::collect_bool($values.len(), |i| pred($convert($values[i])))
+            };
+        }
+        match *self {
+            NumberSlots::I8(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::I16(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::I32(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::I64(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::U8(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::U16(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::U32(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::U64(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::F16(v) => each!(v, |x: F16| Number::Float(x.to_f64())),
+            NumberSlots::F32(v) => each!(v, |x| Number::Float(f64::from(x))),
+            NumberSlots::F64(v) => each!(v, Number::Float),
+            NumberSlots::Decimal(v, divisor) => each!(v, |x| Number::Float(x as f64 / divisor)),
+        }
+    }
+}
+
+impl NumberSlots<'_> {
+    /// Calls `f` with every non-null slot, with a loop specialised for each storage type.
+    pub fn for_each_valid(&self, nulls: Option<&NullBuffer>, mut f: impl FnMut(Number)) {
+        macro_rules! each {
+            ($values:expr, $convert:expr) => {
+                for_each_valid($values.len(), nulls, |i| f($convert($values[i])))
+            };
+        }
+        match *self {
+            NumberSlots::I8(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::I16(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::I32(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::I64(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::U8(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::U16(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::U32(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::U64(v) => each!(v, |x| Number::Int(i128::from(x))),
+            NumberSlots::F16(v) => each!(v, |x: F16| Number::Float(x.to_f64())),
+            NumberSlots::F32(v) => each!(v, |x| Number::Float(f64::from(x))),
+            NumberSlots::F64(v) => each!(v, Number::Float),
+            NumberSlots::Decimal(v, divisor) => each!(v, |x| Number::Float(x as f64 / divisor)),
+        }
+    }
+}
+
+/// Whether [`NumberSlots`] reads columns of this type (looking through dictionaries).
+pub fn has_number_slots(data_type: &DataType) -> bool {
+    match data_type {
+        DataType::Dictionary(_, values) => has_number_slots(values),
+        other => NumberSlots::of(arrow_array::new_empty_array(other).as_ref()).is_some(),
+    }
+}
+
 /// Evaluates `pred` on each slot of a numeric or temporal array (temporal values in their
 /// storage unit: days, milliseconds, ...). Decimals are compared as floats.
 pub fn number_mask(array: &dyn Array, pred: impl Fn(Number) -> bool) -> Mask {
-    macro_rules! int {
-        ($t:ty) => {
-            Some(primitive_mask::<$t>(array, |v| pred(Number::Int(v as i128))))
-        };
-    }
-    match array.data_type() {
-        DataType::Int8 => int!(Int8Type),
-        DataType::Int16 => int!(Int16Type),
-        DataType::Int32 => int!(Int32Type),
-        DataType::Int64 => int!(Int64Type),
-        DataType::UInt8 => int!(UInt8Type),
-        DataType::UInt16 => int!(UInt16Type),
-        DataType::UInt32 => int!(UInt32Type),
-        DataType::UInt64 => int!(UInt64Type),
-        DataType::Date32 => int!(Date32Type),
-        DataType::Date64 => int!(Date64Type),
-        DataType::Timestamp(TimeUnit::Second, _) => int!(TimestampSecondType),
-        DataType::Timestamp(TimeUnit::Millisecond, _) => int!(TimestampMillisecondType),
-        DataType::Timestamp(TimeUnit::Microsecond, _) => int!(TimestampMicrosecondType),
-        DataType::Timestamp(TimeUnit::Nanosecond, _) => int!(TimestampNanosecondType),
-        DataType::Float16 => Some(primitive_mask::<Float16Type>(array, |v| pred(Number::Float(v.to_f64())))),
-        DataType::Float32 => Some(primitive_mask::<Float32Type>(array, |v| pred(Number::Float(v as f64)))),
-        DataType::Float64 => Some(primitive_mask::<Float64Type>(array, |v| pred(Number::Float(v)))),
-        DataType::Decimal128(_, scale) => {
-            let divisor = 10f64.powi(*scale as i32);
-            Some(primitive_mask::<Decimal128Type>(array, |v| pred(Number::Float(v as f64 / divisor))))
-        }
+    NumberSlots::of(array).map(|slots| slots.mask(pred))
+}
+
+/// Nanoseconds per stored unit of a date or timestamp type, to compare columns of different
+/// units (`None` for other types).
+pub fn nanoseconds_per_unit(data_type: &DataType) -> Option<i128> {
+    match data_type {
+        DataType::Date32 => Some(86_400_000_000_000),
+        DataType::Date64 => Some(1_000_000),
+        DataType::Timestamp(TimeUnit::Second, _) => Some(1_000_000_000),
+        DataType::Timestamp(TimeUnit::Millisecond, _) => Some(1_000_000),
+        DataType::Timestamp(TimeUnit::Microsecond, _) => Some(1_000),
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => Some(1),
         _ => None,
+    }
+}
+
+/// Calls `f` with every non-null value of a numeric or temporal array (temporal values in their
+/// storage unit, decimals as floats, as [`number_mask`] sees them). False for other types.
+pub fn for_each_number(array: &dyn Array, f: impl FnMut(Number)) -> bool {
+    let Some(slots) = NumberSlots::of(array) else { return false };
+    slots.for_each_valid(array.logical_nulls().as_ref(), f);
+    true
+}
+
+/// Calls `f` with every non-null value of a string array (also dictionary-encoded). False for
+/// other types.
+pub fn for_each_str<'a>(array: &'a dyn Array, mut f: impl FnMut(&'a str)) -> bool {
+    let nulls = array.logical_nulls();
+    match array.data_type() {
+        DataType::Utf8 => {
+            let a = array.as_string::<i32>();
+            for_each_valid(a.len(), nulls.as_ref(), |i| f(a.value(i)));
+        }
+        DataType::LargeUtf8 => {
+            let a = array.as_string::<i64>();
+            for_each_valid(a.len(), nulls.as_ref(), |i| f(a.value(i)));
+        }
+        DataType::Utf8View => {
+            let a = array.as_string_view();
+            for_each_valid(a.len(), nulls.as_ref(), |i| f(a.value(i)));
+        }
+        DataType::Dictionary(_, values) if value_kind(values) == ValueKind::String => {
+            let dict = array.as_any_dictionary();
+            let keys = dict.normalized_keys();
+            let mut texts: Vec<&str> = Vec::with_capacity(dict.values().len());
+            for_each_str_slot(dict.values().as_ref(), |text| texts.push(text));
+            for_each_valid(keys.len(), nulls.as_ref(), |i| f(texts[keys[i]]));
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Every slot of a plain string array, nulls as "" (for dictionary values, looked up by key).
+fn for_each_str_slot<'a>(array: &'a dyn Array, mut f: impl FnMut(&'a str)) {
+    match array.data_type() {
+        DataType::Utf8 => array.as_string::<i32>().iter().for_each(|v| f(v.unwrap_or(""))),
+        DataType::LargeUtf8 => array.as_string::<i64>().iter().for_each(|v| f(v.unwrap_or(""))),
+        DataType::Utf8View => array.as_string_view().iter().for_each(|v| f(v.unwrap_or(""))),
+        _ => {}
+    }
+}
+
+/// A number of a column as JSON in the column's own terms: dates and timestamps as ISO text,
+/// integers exactly, floats as numbers (non-finite ones as text, which JSON lacks).
+pub fn number_to_json(data_type: &DataType, number: Number) -> serde_json::Value {
+    let data_type = match data_type {
+        DataType::Dictionary(_, values) => values.as_ref(),
+        other => other,
+    };
+    match (value_kind(data_type), number) {
+        (ValueKind::Date | ValueKind::Timestamp, Number::Int(v)) => {
+            render_key(data_type, &(v as i64).to_le_bytes()).into()
+        }
+        (_, Number::Int(v)) => i64::try_from(v)
+            .map(Value::from)
+            .or_else(|_| u64::try_from(v).map(Value::from))
+            .unwrap_or_else(|_| Value::from(v as f64)),
+        (_, Number::Float(v)) if v.is_finite() => v.into(),
+        (_, Number::Float(v)) => v.to_string().into(),
+    }
+}
+
+/// The array with dictionary encoding removed (other arrays as they are).
+pub fn decode_dictionary(array: &ArrayRef) -> Result<ArrayRef, String> {
+    match array.data_type() {
+        DataType::Dictionary(_, _) => {
+            let dict = array.as_any_dictionary();
+            arrow_select::take::take(dict.values().as_ref(), dict.keys(), None).map_err(|e| e.to_string())
+        }
+        _ => Ok(array.clone()),
     }
 }
 
@@ -311,6 +567,45 @@ fn dictionary_value_keys(values: &dyn Array) -> Option<Vec<Vec<u8>>> {
     for_each_value_key(values, |i, key| keys[i] = key.to_vec()).then_some(keys)
 }
 
+/// The key [`for_each_value_key`] gives `value` (from a rule document) in a column of
+/// `data_type`, or `None` when the value cannot occur in such a column. Numbers may be written as
+/// text and vice versa; dates and timestamps are ISO text.
+pub fn value_key(value: &Value, data_type: &DataType) -> Option<Vec<u8>> {
+    let text = match value {
+        Value::String(text) => text.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    let integer = || -> Option<i128> {
+        text.parse::<i128>().ok().or_else(|| text.parse::<f64>().ok().filter(|f| f.fract() == 0.0).map(|f| f as i128))
+    };
+    let le64 = |v: i64| v.to_le_bytes().to_vec();
+    Some(match data_type {
+        DataType::Dictionary(_, values) => return value_key(value, values),
+        DataType::UInt64 => u64::try_from(integer()?).ok()?.to_le_bytes().to_vec(),
+        DataType::Float32 | DataType::Float64 => float_key(text.parse::<f64>().ok()?).to_vec(),
+        DataType::Date32 => le64(crate::temporal::parse_date(&text)?),
+        DataType::Date64 => le64(crate::temporal::parse_date(&text)? * 86_400_000),
+        DataType::Timestamp(unit, _) => le64(crate::temporal::parse_timestamp(&text, *unit)?),
+        DataType::Decimal128(_, scale) => {
+            let unscaled = text.parse::<f64>().ok()? * 10f64.powi(*scale as i32);
+            (unscaled.round() as i128).to_le_bytes().to_vec()
+        }
+        DataType::Boolean => vec![match text.as_str() {
+            "true" => 1,
+            "false" => 0,
+            _ => return None,
+        }],
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => match value {
+            Value::String(original) => original.as_bytes().to_vec(),
+            _ => text.into_bytes(),
+        },
+        other if value_kind(other) == ValueKind::Integer => le64(i64::try_from(integer()?).ok()?),
+        _ => return None,
+    })
+}
+
 /// Renders a key made by [`for_each_value_key`] back into text.
 pub fn render_key(data_type: &DataType, key: &[u8]) -> String {
     let int = || i64::from_le_bytes(key.try_into().unwrap_or([0; 8]));
@@ -340,4 +635,23 @@ fn float_key(v: f64) -> [u8; 8] {
         v
     };
     normalised.to_bits().to_le_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_compare_exactly_with_fractional_and_huge_floats() {
+        assert_eq!(compare_int_float(3, 2.5), Some(Ordering::Greater));
+        assert_eq!(compare_int_float(2, 2.5), Some(Ordering::Less));
+        assert_eq!(compare_int_float(-3, -2.5), Some(Ordering::Less));
+        assert_eq!(compare_int_float(2, 2.0), Some(Ordering::Equal));
+        let big = (1i128 << 60) + 1;
+        assert_eq!(compare_int_float(big, (1u64 << 60) as f64), Some(Ordering::Greater));
+        assert_eq!(compare_int_float(0, f64::NAN), None);
+        assert_eq!(compare_numbers(Number::Float(2.5), Number::Int(3)), Some(Ordering::Less));
+        assert_eq!(compare_numbers(Number::Float((1u64 << 60) as f64), Number::Int(big)), Some(Ordering::Less));
+        assert_eq!(compare_numbers(Number::Float(f64::NAN), Number::Float(f64::NAN)), None);
+    }
 }

@@ -1,35 +1,13 @@
 //! Rule semantics through the public engine API, checked against hand-computed answers.
 
+mod support;
+
 use arrow_array::types::Int32Type;
-use arrow_array::{ArrayRef, DictionaryArray, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{ArrayRef, DictionaryArray, Float64Array, Int64Array};
 use std::sync::Arc;
+use support::{batch, check, check_with, only, strings};
 use truthound_guest::Checker;
-use truthound_guest::model::{CheckOptions, CheckResult, ErrorKind, ReportSeverity, RuleResult, Status};
-
-fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
-    RecordBatch::try_from_iter(columns).unwrap()
-}
-
-fn check_with(rules: &str, options: CheckOptions, batches: &[RecordBatch]) -> CheckResult {
-    let mut checker = Checker::new(rules, options).unwrap();
-    for b in batches {
-        checker.feed_batch(b).unwrap();
-    }
-    checker.finish().unwrap()
-}
-
-fn check(rules: &str, batches: &[RecordBatch]) -> CheckResult {
-    check_with(rules, CheckOptions::default(), batches)
-}
-
-fn only(result: &CheckResult) -> &RuleResult {
-    assert_eq!(result.rule_results.len(), 1);
-    &result.rule_results[0]
-}
-
-fn strings(values: &[Option<&str>]) -> ArrayRef {
-    Arc::new(StringArray::from(values.to_vec()))
-}
+use truthound_guest::model::{CheckOptions, ErrorKind, ReportSeverity, Status};
 
 #[test]
 fn unique_marks_every_occurrence_of_a_repeated_value_and_ignores_nulls() {

@@ -15,9 +15,33 @@ rules:
   - {type: in_set, column: status, values: [a, b, c]}
   - {type: max_length, column: status, value: 1}
   - {type: row_count, min: 10}
+  - {type: email, column: email}
+  - {type: column_pair_greater_than, column_a: amount, column_b: score, or_equal: true}
+  - {type: column_pair_equal, column_a: status, column_b: email, ignore_row_if: neither}
+  - {type: multicolumn_sum_equal, columns: [id, score, seq], sum_total: 1000}
+  - {type: increasing, column: seq}
+  - {type: increasing, column: seq, strictly: true}
+  - {type: decreasing, column: score}
+  - {type: mean_between, column: amount, min: 0}
+  - {type: stdev_between, column: amount, max: 1000}
+  - {type: sum_between, column: amount, min: 0}
+  - {type: min_between, column: id, min: 0}
+  - {type: max_between, column: amount, max: 1000}
+  - {type: median_between, column: amount, min: 0}
+  - {type: quantile_between, column: amount, quantiles: [0.1, 0.9], ranges: [[null, 500], [0, null]]}
+  - {type: distinct_count_between, column: email, min: 1}
+  - {type: unique_ratio_between, column: email, min: 0.5}
+  - {type: distinct_values_in_set, column: status, values: [a, b, c, dd, e]}
+  - {type: most_common_value_in_set, column: status, values: [a, b, c, dd, e], ties_okay: true}
 "#;
 
-/// Deterministic pseudo-random data with nulls, duplicates, out-of-range values and bad strings.
+/// The row-by-row rules of `RULES` (the first 15), which all find unexpected rows in `table`;
+/// the aggregate rules after them pass.
+const ROW_RULES: usize = 15;
+
+/// Deterministic pseudo-random data with nulls, duplicates, out-of-range values, bad strings,
+/// rows whose sums are right or wrong, and a mostly increasing sequence with drops, repeats, NaN
+/// and runs of nulls (so parts of a split may hold no value to order).
 fn table(rows: usize) -> RecordBatch {
     let mut state = 0x2545_f491_4f6c_dd1du64;
     let mut next = move || {
@@ -30,6 +54,8 @@ fn table(rows: usize) -> RecordBatch {
     let mut emails = Vec::new();
     let mut amounts = Vec::new();
     let mut statuses = Vec::new();
+    let mut scores = Vec::new();
+    let mut seqs: Vec<Option<f64>> = Vec::new();
     for i in 0..rows {
         let r = next();
         ids.push(if r % 50 == 0 { (i / 2) as i64 } else { i as i64 });
@@ -41,12 +67,28 @@ fn table(rows: usize) -> RecordBatch {
         });
         amounts.push(if r % 30 == 0 { None } else { Some((r % 1000) as f64 - 50.0) });
         statuses.push(Some(["a", "b", "c", "dd", "e"][(r % 5) as usize]).filter(|_| r % 17 != 0));
+        let seq = match r % 41 {
+            0..=2 => None,
+            3 => Some(f64::NAN),
+            4 => Some(i as f64 - 25.0),
+            5 => seqs.iter().rev().flatten().next().copied(),
+            _ => Some(i as f64),
+        };
+        seqs.push(if i % 1000 < 30 { None } else { seq });
+        scores.push(match r % 13 {
+            0 => None,
+            1 => Some((r % 2000) as i64),
+            // Sums to 1000 with id and seq when seq is the plain sequence number.
+            _ => Some(1000 - ids[i] - i as i64),
+        });
     }
     RecordBatch::try_from_iter([
         ("id", Arc::new(Int64Array::from(ids)) as ArrayRef),
         ("email", Arc::new(StringArray::from(emails)) as ArrayRef),
         ("amount", Arc::new(Float64Array::from(amounts)) as ArrayRef),
         ("status", Arc::new(StringArray::from(statuses)) as ArrayRef),
+        ("score", Arc::new(Int64Array::from(scores)) as ArrayRef),
+        ("seq", Arc::new(Float64Array::from(seqs)) as ArrayRef),
     ])
     .unwrap()
 }
@@ -94,7 +136,8 @@ fn batch_sizes_do_not_change_any_result() {
     let data = table(20_000);
     for cap in SAMPLE_CAPS {
         let whole = run_in_batches(&data, data.num_rows(), cap);
-        assert!(whole.rule_results.iter().all(|r| r.unexpected_count > 0 || r.rule_type == "row_count"));
+        assert!(whole.rule_results[..ROW_RULES].iter().all(|r| r.unexpected_count > 0 || r.rule_type == "row_count"));
+        assert!(whole.rule_results[ROW_RULES..].iter().all(|r| r.status == truthound_guest::model::Status::Passed));
         for size in [1, 7, 1000, 4096, 19_999] {
             assert_eq!(run_in_batches(&data, size, cap), whole, "batch size {size}, {cap} samples");
         }
@@ -109,6 +152,21 @@ fn merged_partial_states_equal_a_single_run() {
         for cuts in [vec![10_000], vec![1, 2, 3], vec![333, 7000, 7001, 19_000], vec![]] {
             assert_eq!(run_merged(&data, &cuts, cap), whole, "cuts {cuts:?}, {cap} samples");
         }
+    }
+}
+
+#[test]
+fn states_merge_exactly_whichever_row_they_are_cut_at() {
+    // Every cut puts a different row first in the second part: a break of the order there, a
+    // NaN, a null run, a repeated value; and the last cut gives single-row parts throughout.
+    let data = table(300);
+    let every_row: Vec<usize> = (1..300).collect();
+    for cap in SAMPLE_CAPS {
+        let whole = run_in_batches(&data, 300, cap);
+        for cut in 1..300 {
+            assert_eq!(run_merged(&data, &[cut], cap), whole, "cut at {cut}, {cap} samples");
+        }
+        assert_eq!(run_merged(&data, &every_row, cap), whole, "one row per part, {cap} samples");
     }
 }
 

@@ -134,7 +134,7 @@ pub fn run_check(
         }
     }
     let read_options = ReadOptions { columns: Some(all_columns), batch_size: config.batch_size };
-    let inputs = spawn_reader(uri.to_string(), read_options, shards.iter().map(|s| s.columns.clone()).collect());
+    let inputs = spawn_reader(uri.to_string(), read_options, shards.iter().map(|s| Some(s.columns.clone())).collect());
     let outcomes: Vec<(Shard, Result<Option<CheckResult>, RunError>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = shards
             .into_iter()
@@ -202,6 +202,7 @@ fn run_shard(shard: &mut Shard, input: &Receiver<Result<Encoded, RunError>>) -> 
             Err(RecvTimeoutError::Disconnected) => return Ok(None),
         };
         match next {
+            Encoded::SourceSchema(ipc) => shard.session.declare_source_schema(shard.checker, &ipc)?,
             Encoded::Batch(ipc) => shard.session.feed(shard.checker, &ipc)?,
             Encoded::End => return shard.session.finish(shard.checker).map(Some),
         }
@@ -213,7 +214,10 @@ fn run_shard(shard: &mut Shard, input: &Receiver<Result<Encoded, RunError>>) -> 
 const BATCHES_IN_FLIGHT: usize = 2;
 
 /// What the reader thread sends.
-enum Encoded {
+pub(crate) enum Encoded {
+    /// The schema of every column of the data (an Arrow IPC stream without batches), first, so
+    /// that schema rules see all columns while only the required ones are fed.
+    SourceSchema(Vec<u8>),
     /// An Arrow IPC stream of the schema and one batch (or the schema alone when the data has no
     /// rows, so the engine can still resolve columns).
     Batch(Vec<u8>),
@@ -222,19 +226,26 @@ enum Encoded {
 }
 
 /// Reads the data once on its own thread, so decoding overlaps with the engines' work, and sends
-/// each shard its columns of every batch, IPC-encoded. A read error goes to every shard; the
-/// thread stops when a shard is gone (it failed and reports why).
-fn spawn_reader(
+/// each shard the data's full schema, then its columns of every batch (`None`: every column),
+/// IPC-encoded. A read error goes to every shard; the thread stops when a shard is gone (it
+/// failed, or needs no more rows).
+pub(crate) fn spawn_reader(
     uri: String,
     options: ReadOptions,
-    shard_columns: Vec<Vec<String>>,
+    shard_columns: Vec<Option<Vec<String>>>,
 ) -> Vec<Receiver<Result<Encoded, RunError>>> {
     let (senders, receivers): (Vec<_>, Vec<_>) = shard_columns.iter().map(|_| sync_channel(BATCHES_IN_FLIGHT)).unzip();
     std::thread::spawn(move || {
         let send_all = || -> Result<(), RunError> {
             let data = source::open(&uri, &options)?;
+            let source_schema = encode_ipc(&data.source_schema, None)?;
+            for sender in &senders {
+                if sender.send(Ok(Encoded::SourceSchema(source_schema.clone()))).is_err() {
+                    return Ok(());
+                }
+            }
             let projections: Vec<Option<Vec<usize>>> =
-                shard_columns.iter().map(|columns| column_indices(&data.schema, columns)).collect();
+                shard_columns.iter().map(|columns| column_indices(&data.schema, columns.as_deref()?)).collect();
             let mut sent_any = false;
             for batch in data.batches {
                 let batch = batch?;

@@ -7,6 +7,7 @@ mod engine_config;
 pub mod error;
 pub mod kestra;
 pub mod output;
+pub mod profile;
 pub mod runtime;
 pub mod source;
 

@@ -6,8 +6,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use truthound_kestra::kestra::{Metric, metrics_line, outputs_line};
 use truthound_kestra::output::write_atomically;
-use truthound_kestra::runtime::{GUEST_WASM, ReportFormat, ReportSeverity, RuleFormat, Status};
-use truthound_kestra::{CheckConfig, Preset, RunError, Runtime, exit_code, run_check};
+use truthound_kestra::profile::{LearnConfig, ProfileConfig, run_learn, run_profile};
+use truthound_kestra::runtime::{
+    GUEST_WASM, LearnOptions, ProfileOptions, ReportFormat, ReportSeverity, RuleFormat, Status,
+};
+use truthound_kestra::{CheckConfig, Limits, Preset, RunError, Runtime, exit_code, run_check};
 
 /// Data-quality validation for Kestra, with a sandboxed WebAssembly rule engine.
 #[derive(Parser)]
@@ -21,6 +24,10 @@ struct Cli {
 enum Command {
     /// Validate data against rules and print Kestra outputs and metrics.
     Check(CheckArgs),
+    /// Profile data: per-column statistics, distinct values, quantiles, formats.
+    Profile(ProfileArgs),
+    /// Learn a rule file from good data (profile, infer, verify on the same data).
+    Learn(LearnArgs),
     /// Write the engine component (.wasm) for embedding in other hosts (Python, Node, browsers).
     Component {
         /// Where to write it.
@@ -44,8 +51,8 @@ struct CheckArgs {
     #[arg(long, short = 'r', value_name = "FILE", required_unless_present = "rule", conflicts_with = "rule")]
     rules: Option<PathBuf>,
     /// What the rule document is written for (the seed's engine_name); reported as the engine.
-    #[arg(long, value_enum, default_value_t = EngineArg::Truthound, aliases = ["engine-name", "engine_name"])]
-    engine: EngineArg,
+    #[arg(long = "engine", value_enum, default_value_t = RuleEngineArg::Truthound, aliases = ["engine-name", "engine_name"])]
+    rule_engine: RuleEngineArg,
     /// One rule as JSON, e.g. '{"type":"not_null","column":"id"}'; repeat for more.
     #[arg(long, value_name = "JSON")]
     rule: Vec<String>,
@@ -70,6 +77,39 @@ struct CheckArgs {
     /// Failing rules below this severity count as warnings.
     #[arg(long, value_enum)]
     min_severity: Option<MinSeverityArg>,
+    #[command(flatten)]
+    engine: EngineArgs,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+/// Where a report goes, shared by `check` and `profile`.
+#[derive(Args)]
+struct ReportArgs {
+    /// Format of the report written to --output (or printed after the protocol lines).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Write the report to this file (atomically: never half-written).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    /// The format asked for; JSON when only a file is given.
+    fn format(&self) -> Option<ReportFormat> {
+        let format = self.format.or(self.output.as_ref().map(|_| FormatArg::Json))?;
+        Some(match format {
+            FormatArg::Json => ReportFormat::Json,
+            FormatArg::Yaml => ReportFormat::Yaml,
+            FormatArg::Markdown => ReportFormat::Markdown,
+            FormatArg::GreatExpectations => ReportFormat::GreatExpectations,
+        })
+    }
+}
+
+/// Limits of the engine, shared by every command that runs it.
+#[derive(Args)]
+struct EngineArgs {
     /// Wall-clock limit of the run in seconds (the engine is interrupted when it passes).
     #[arg(long, value_name = "SECONDS")]
     timeout: Option<f64>,
@@ -79,16 +119,73 @@ struct CheckArgs {
     /// Rows per batch streamed into the engine.
     #[arg(long, value_name = "ROWS", default_value_t = 65_536)]
     batch_size: usize,
-    /// Format of the report written to --output (or printed after the protocol lines).
+}
+
+#[derive(Args)]
+struct ProfileArgs {
+    /// The data: a local path or file:// URI (CSV, TSV, Parquet, JSON, NDJSON, Arrow IPC).
+    uri: String,
+    /// Leave out mean, standard deviation, quantiles, zero and negative counts.
+    #[arg(long)]
+    no_stats: bool,
+    /// Add a histogram per numeric column.
+    #[arg(long)]
+    histograms: bool,
+    /// Profile only the first N rows (0: all).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    sample_size: u64,
+    /// Most common values listed per column.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    top_n: u32,
+    /// Distinct values counted exactly per column; beyond, counts are flagged estimates.
+    #[arg(long, value_name = "N", default_value_t = truthound_guest::model::ProfileOptions::default().distinct_limit)]
+    distinct_limit: u32,
+    #[command(flatten)]
+    engine: EngineArgs,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+#[derive(Args)]
+struct LearnArgs {
+    /// The data to learn from: a local path or file:// URI.
+    uri: String,
+    /// Leave out rules with a lower confidence (0 to 1).
+    #[arg(long, value_name = "RATIO", default_value_t = 0.8)]
+    min_confidence: f64,
+    /// Do not suggest formats or patterns for string columns.
+    #[arg(long)]
+    no_patterns: bool,
+    /// Do not suggest value ranges.
+    #[arg(long)]
+    no_ranges: bool,
+    /// Do not suggest value lists for categorical columns.
+    #[arg(long)]
+    no_categories: bool,
+    /// Most distinct values a categorical column may have.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    categorical_threshold: u32,
+    /// Widen numeric ranges by this share of their width on each side.
+    #[arg(long, value_name = "RATIO", default_value_t = 0.1)]
+    range_margin: f64,
+    /// Learn from the first N rows only (0: all).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    sample_size: u64,
+    /// Do not check the learned rules on the same data (a second pass) before writing them.
+    #[arg(long)]
+    no_verify: bool,
+    #[command(flatten)]
+    engine: EngineArgs,
+    /// What --output gets: the rule file (default) or a report.
     #[arg(long, value_enum)]
-    format: Option<FormatArg>,
-    /// Write the report to this file (atomically: never half-written).
+    format: Option<LearnFormatArg>,
+    /// Write the rule file (or the report) to this file, atomically.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum EngineArg {
+enum RuleEngineArg {
     /// truthound rule documents.
     Truthound,
     /// Great Expectations expectation suites (JSON or YAML).
@@ -98,15 +195,24 @@ enum EngineArg {
     Pandera,
 }
 
-impl EngineArg {
+impl RuleEngineArg {
     /// The rule format and the seed's engine name.
     fn select(self) -> (RuleFormat, &'static str) {
         match self {
-            EngineArg::Truthound => (RuleFormat::Truthound, "truthound"),
-            EngineArg::GreatExpectations => (RuleFormat::GreatExpectations, "great_expectations"),
-            EngineArg::Pandera => (RuleFormat::Pandera, "pandera"),
+            RuleEngineArg::Truthound => (RuleFormat::Truthound, "truthound"),
+            RuleEngineArg::GreatExpectations => (RuleFormat::GreatExpectations, "great_expectations"),
+            RuleEngineArg::Pandera => (RuleFormat::Pandera, "pandera"),
         }
     }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LearnFormatArg {
+    /// The learned rules as a YAML rule file that `check --rules` takes.
+    Rules,
+    Json,
+    Yaml,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -163,6 +269,8 @@ fn main() {
 fn run(cli: Cli) -> Result<i32, RunError> {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Profile(args) => profile(args),
+        Command::Learn(args) => learn(args),
         Command::Component { output } => {
             write_atomically(&output, GUEST_WASM)?;
             Ok(exit_code::SUCCESS)
@@ -177,7 +285,7 @@ fn check(args: CheckArgs) -> Result<i32, RunError> {
         Some(path) => std::fs::read_to_string(path)
             .map_err(|e| RunError::Usage(format!("cannot read the rule document {}: {e}", path.display())))?,
         // JSON objects are YAML flow mappings, so a flow sequence of them is a rule document.
-        None if args.engine == EngineArg::Truthound => format!("[{}]", args.rule.join(",\n")),
+        None if args.rule_engine == RuleEngineArg::Truthound => format!("[{}]", args.rule.join(",\n")),
         None => {
             return Err(RunError::Usage(
                 "--rule takes truthound rules; give a suite or schema file with --rules for --engine".into(),
@@ -188,7 +296,6 @@ fn check(args: CheckArgs) -> Result<i32, RunError> {
     let mut report = run_check(&runtime, &args.uri, &rule_document, &config)?;
 
     let envelope = report.render(ReportFormat::JsonCompact)?;
-    let mut stdout = std::io::stdout().lock();
     let protocol = [
         outputs_line(&envelope),
         metrics_line(&[
@@ -199,17 +306,10 @@ fn check(args: CheckArgs) -> Result<i32, RunError> {
             Metric::timer("duration", report.info.execution_time_ms / 1000.0),
         ]),
     ];
-    for line in protocol {
-        writeln!(stdout, "{line}").map_err(|e| RunError::Usage(format!("cannot write to stdout: {e}")))?;
-    }
-    if let Some(format) = args.format.or(args.output.as_ref().map(|_| FormatArg::Json)) {
-        let rendered = report.render(report_format(format))?;
-        match &args.output {
-            Some(path) => write_atomically(path, rendered.as_bytes())?,
-            None => {
-                write!(stdout, "{rendered}").map_err(|e| RunError::Usage(format!("cannot write to stdout: {e}")))?
-            }
-        }
+    print_lines(&protocol)?;
+    if let Some(format) = args.report.format() {
+        let rendered = report.render(format)?;
+        deliver(&rendered, args.report.output.as_ref())?;
     }
     if std::io::stderr().is_terminal() {
         eprintln!(
@@ -233,7 +333,7 @@ fn check_config(args: &CheckArgs) -> Result<CheckConfig, RunError> {
         PresetArg::Production => Preset::Production,
     };
     let mut config = preset.config();
-    let (rule_format, engine_name) = args.engine.select();
+    let (rule_format, engine_name) = args.rule_engine.select();
     config.rule_format = rule_format;
     config.engine_name = engine_name.into();
     if args.fail_on_error {
@@ -260,32 +360,169 @@ fn check_config(args: &CheckArgs) -> Result<CheckConfig, RunError> {
             MinSeverityArg::Critical => ReportSeverity::Critical,
         };
     }
-    if let Some(seconds) = args.timeout {
-        if !(seconds.is_finite() && seconds > 0.0) {
-            return Err(RunError::Usage(format!("--timeout must be a positive number of seconds, got {seconds}")));
-        }
-        config.timeout = Duration::from_secs_f64(seconds);
-    }
-    if let Some(mib) = args.memory_limit {
-        if mib == 0 || mib > 4096 {
-            return Err(RunError::Usage(format!("--memory-limit must be from 1 to 4096 MiB, got {mib}")));
-        }
-        config.memory_limit_bytes = mib << 20;
-    }
-    if args.batch_size == 0 {
-        return Err(RunError::Usage("--batch-size must be at least 1".into()));
-    }
-    config.batch_size = args.batch_size;
+    let limits = args.engine.limits(Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout })?;
+    (config.timeout, config.memory_limit_bytes) = (limits.timeout, limits.memory_bytes);
+    config.batch_size = args.engine.batch_size()?;
     Ok(config)
 }
 
-fn report_format(format: FormatArg) -> ReportFormat {
-    match format {
-        FormatArg::Json => ReportFormat::Json,
-        FormatArg::Yaml => ReportFormat::Yaml,
-        FormatArg::Markdown => ReportFormat::Markdown,
-        FormatArg::GreatExpectations => ReportFormat::GreatExpectations,
+impl EngineArgs {
+    /// The limits asked for, over `defaults`.
+    fn limits(&self, defaults: Limits) -> Result<Limits, RunError> {
+        let mut limits = defaults;
+        if let Some(seconds) = self.timeout {
+            if !(seconds.is_finite() && seconds > 0.0) {
+                return Err(RunError::Usage(format!("--timeout must be a positive number of seconds, got {seconds}")));
+            }
+            limits.timeout = Duration::from_secs_f64(seconds);
+        }
+        if let Some(mib) = self.memory_limit {
+            if mib == 0 || mib > 4096 {
+                return Err(RunError::Usage(format!("--memory-limit must be from 1 to 4096 MiB, got {mib}")));
+            }
+            limits.memory_bytes = mib << 20;
+        }
+        Ok(limits)
     }
+
+    fn batch_size(&self) -> Result<usize, RunError> {
+        if self.batch_size == 0 {
+            return Err(RunError::Usage("--batch-size must be at least 1".into()));
+        }
+        Ok(self.batch_size)
+    }
+}
+
+/// Prints protocol lines on stdout.
+fn print_lines(lines: &[String]) -> Result<(), RunError> {
+    let mut stdout = std::io::stdout().lock();
+    for line in lines {
+        writeln!(stdout, "{line}").map_err(|e| RunError::Usage(format!("cannot write to stdout: {e}")))?;
+    }
+    Ok(())
+}
+
+/// Writes a rendered report to `output`, or prints it after the protocol lines.
+fn deliver(rendered: &str, output: Option<&PathBuf>) -> Result<(), RunError> {
+    match output {
+        Some(path) => write_atomically(path, rendered.as_bytes()),
+        None => std::io::stdout()
+            .lock()
+            .write_all(rendered.as_bytes())
+            .map_err(|e| RunError::Usage(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+fn profile(args: ProfileArgs) -> Result<i32, RunError> {
+    if args.report.format() == Some(ReportFormat::GreatExpectations) {
+        return Err(RunError::Usage("--format great_expectations renders check results, not profiles".into()));
+    }
+    let defaults = ProfileConfig::default();
+    let limits = args.engine.limits(Limits { memory_bytes: defaults.memory_limit_bytes, timeout: defaults.timeout })?;
+    if args.distinct_limit == 0 {
+        return Err(RunError::Usage("--distinct-limit must be at least 1".into()));
+    }
+    let config = ProfileConfig {
+        options: ProfileOptions {
+            include_stats: !args.no_stats,
+            include_histograms: args.histograms,
+            sample_size: args.sample_size,
+            top_n: args.top_n,
+            distinct_limit: args.distinct_limit,
+            ..defaults.options
+        },
+        timeout: limits.timeout,
+        memory_limit_bytes: limits.memory_bytes,
+        batch_size: args.engine.batch_size()?,
+        ..defaults
+    };
+    let runtime = Runtime::new()?;
+    let mut report = run_profile(&runtime, &args.uri, &config)?;
+    let envelope = report.render(ReportFormat::JsonCompact)?;
+    print_lines(&[
+        outputs_line(&envelope),
+        metrics_line(&[
+            Metric::counter("rows", report.result.row_count as f64),
+            Metric::counter("columns", f64::from(report.result.column_count)),
+            Metric::counter("duplicate_rows", report.result.duplicate_row_count as f64),
+            Metric::timer("duration", report.info.execution_time_ms / 1000.0),
+        ]),
+    ])?;
+    if let Some(format) = args.report.format() {
+        let rendered = report.render(format)?;
+        deliver(&rendered, args.report.output.as_ref())?;
+    }
+    if std::io::stderr().is_terminal() {
+        eprintln!(
+            "profiled {} columns over {} rows in {:.1} ms",
+            report.result.column_count, report.result.row_count, report.info.execution_time_ms
+        );
+    }
+    Ok(exit_code::SUCCESS)
+}
+
+fn learn(args: LearnArgs) -> Result<i32, RunError> {
+    let defaults = LearnConfig::default();
+    let limits = args.engine.limits(Limits { memory_bytes: defaults.memory_limit_bytes, timeout: defaults.timeout })?;
+    if !(0.0..=1.0).contains(&args.min_confidence) {
+        return Err(RunError::Usage(format!("--min-confidence must be from 0 to 1, got {}", args.min_confidence)));
+    }
+    if args.categorical_threshold == 0 {
+        return Err(RunError::Usage("--categorical-threshold must be at least 1".into()));
+    }
+    if !(args.range_margin.is_finite() && args.range_margin >= 0.0) {
+        return Err(RunError::Usage(format!("--range-margin must be 0 or more, got {}", args.range_margin)));
+    }
+    let config = LearnConfig {
+        options: LearnOptions {
+            min_confidence: args.min_confidence,
+            include_patterns: !args.no_patterns,
+            include_ranges: !args.no_ranges,
+            include_categories: !args.no_categories,
+            categorical_threshold: args.categorical_threshold,
+            range_margin: args.range_margin,
+        },
+        sample_size: args.sample_size,
+        verify: !args.no_verify,
+        timeout: limits.timeout,
+        memory_limit_bytes: limits.memory_bytes,
+        batch_size: args.engine.batch_size()?,
+        ..defaults
+    };
+    let runtime = Runtime::new()?;
+    let mut report = run_learn(&runtime, &args.uri, &config)?;
+    let envelope = report.render(ReportFormat::JsonCompact)?;
+    print_lines(&[
+        outputs_line(&envelope),
+        metrics_line(&[
+            Metric::counter("rules", report.result.rules.len() as f64),
+            Metric::counter("rows", report.row_count as f64),
+            Metric::timer("duration", report.info.execution_time_ms / 1000.0),
+        ]),
+    ])?;
+    for name in &report.dropped {
+        eprintln!("warning: dropped learned rule {name}: it does not hold on the data it was learned from");
+    }
+    let format = args.format.or(args.output.as_ref().map(|_| LearnFormatArg::Rules));
+    if let Some(format) = format {
+        let rendered = match format {
+            LearnFormatArg::Rules => report.result.rule_document.clone(),
+            LearnFormatArg::Json => report.render(ReportFormat::Json)?,
+            LearnFormatArg::Yaml => report.render(ReportFormat::Yaml)?,
+            LearnFormatArg::Markdown => report.render(ReportFormat::Markdown)?,
+        };
+        deliver(&rendered, args.output.as_ref())?;
+    }
+    if std::io::stderr().is_terminal() {
+        eprintln!(
+            "learned {} rules ({} suggested) from {} rows in {:.1} ms",
+            report.result.rules.len(),
+            report.result.rules_before_filter,
+            report.row_count,
+            report.info.execution_time_ms
+        );
+    }
+    Ok(exit_code::SUCCESS)
 }
 
 fn status_word(status: Status) -> &'static str {

@@ -17,7 +17,8 @@ wasmtime::component::bindgen!({ world: "engine", path: "../wit", additional_deri
 pub use exports::truthound::quality::diagnostics::SandboxReport;
 pub use exports::truthound::quality::report::{ReportFormat, RunInfo};
 pub use exports::truthound::quality::types::{
-    CheckOptions, CheckResult, ErrorKind, QualityError, ReportSeverity, RuleFormat, RuleResult, Severity, Status,
+    CheckOptions, CheckResult, ColumnProfile, ErrorKind, LearnOptions, LearnResult, LearnedRule, ProfileOptions,
+    ProfileResult, QualityError, ReportSeverity, RuleFormat, RuleResult, Severity, Status,
 };
 
 /// The component as built (for hosts that embed it themselves).
@@ -143,6 +144,10 @@ impl ResourceLimiter for MemoryLimit {
 #[derive(Clone, Copy)]
 pub struct CheckerHandle(ResourceAny);
 
+/// A handle to a guest `profiler` resource inside a session.
+#[derive(Clone, Copy)]
+pub struct ProfilerHandle(ResourceAny);
+
 /// One job's isolated engine instance.
 pub struct Session {
     store: Store<HostState>,
@@ -219,6 +224,12 @@ impl Session {
         self.call(|b, s| b.truthound_quality_check().checker().call_required_columns(s, checker.0).map(Ok))
     }
 
+    /// Declares every column of the data (an Arrow IPC stream of the schema alone) before
+    /// feeding only the required columns.
+    pub fn declare_source_schema(&mut self, checker: CheckerHandle, ipc_schema: &[u8]) -> Result<(), RunError> {
+        self.call(|b, s| b.truthound_quality_check().checker().call_declare_source_schema(s, checker.0, ipc_schema))
+    }
+
     /// Feeds one Arrow IPC stream.
     pub fn feed(&mut self, checker: CheckerHandle, ipc_stream: &[u8]) -> Result<(), RunError> {
         self.call(|b, s| b.truthound_quality_check().checker().call_feed(s, checker.0, ipc_stream))
@@ -252,6 +263,62 @@ impl Session {
         format: ReportFormat,
     ) -> Result<String, RunError> {
         self.call(|b, s| b.truthound_quality_report().call_render_check(s, result, info, format).map(Ok))
+    }
+
+    /// Starts a profile.
+    pub fn create_profiler(&mut self, options: ProfileOptions) -> Result<ProfilerHandle, RunError> {
+        self.call(|b, s| b.truthound_quality_profile().profiler().call_create(s, options)).map(ProfilerHandle)
+    }
+
+    /// Whether the profiler takes more rows (`sample-size` not reached).
+    pub fn profiler_wants_rows(&mut self, profiler: ProfilerHandle) -> Result<bool, RunError> {
+        self.call(|b, s| b.truthound_quality_profile().profiler().call_wants_rows(s, profiler.0).map(Ok))
+    }
+
+    /// Feeds one Arrow IPC stream to a profiler.
+    pub fn profiler_feed(&mut self, profiler: ProfilerHandle, ipc_stream: &[u8]) -> Result<(), RunError> {
+        self.call(|b, s| b.truthound_quality_profile().profiler().call_feed(s, profiler.0, ipc_stream))
+    }
+
+    /// The profile of everything fed.
+    pub fn profiler_finish(&mut self, profiler: ProfilerHandle) -> Result<ProfileResult, RunError> {
+        self.call(|b, s| b.truthound_quality_profile().profiler().call_finish(s, profiler.0))
+    }
+
+    /// The profile options rule learning needs.
+    pub fn profile_options_for(&mut self, options: LearnOptions, sample_size: u64) -> Result<ProfileOptions, RunError> {
+        self.call(|b, s| b.truthound_quality_learn().call_profile_options_for(s, options, sample_size).map(Ok))
+    }
+
+    /// Learns rules from a profile.
+    pub fn learn(&mut self, profile: &ProfileResult, options: LearnOptions) -> Result<LearnResult, RunError> {
+        self.call(|b, s| b.truthound_quality_learn().call_learn(s, profile, options).map(Ok))
+    }
+
+    /// The rule document of a list of learned rules.
+    pub fn rule_document(&mut self, rules: &[LearnedRule], row_count: u64) -> Result<String, RunError> {
+        self.call(|b, s| b.truthound_quality_learn().call_rule_document(s, rules, row_count).map(Ok))
+    }
+
+    /// Renders a profile.
+    pub fn render_profile(
+        &mut self,
+        result: &ProfileResult,
+        info: &RunInfo,
+        format: ReportFormat,
+    ) -> Result<String, RunError> {
+        self.call(|b, s| b.truthound_quality_report().call_render_profile(s, result, info, format).map(Ok))
+    }
+
+    /// Renders learned rules.
+    pub fn render_learn(
+        &mut self,
+        result: &LearnResult,
+        row_count: u64,
+        info: &RunInfo,
+        format: ReportFormat,
+    ) -> Result<String, RunError> {
+        self.call(|b, s| b.truthound_quality_report().call_render_learn(s, result, row_count, info, format).map(Ok))
     }
 
     /// Asks the guest to read `path` from inside its sandbox.

@@ -1,12 +1,13 @@
-//! Exact occurrence counts of every distinct value of a column, for `unique`: every row whose
-//! value occurs more than once is unexpected (Great Expectations semantics).
+//! Exact occurrence counts of every distinct value of a column: for `unique` every row whose
+//! value occurs more than once is unexpected (Great Expectations semantics); the distinct count
+//! and, when asked for, the values with their counts serve the distinct-value rules.
 //!
 //! Memory: each distinct value costs its key bytes (8 for numbers and dates, the UTF-8 bytes for
 //! strings) plus about 35 bytes of bookkeeping (see `ValueTable`, plus a count and a first row).
 //! There is no allocation per row or per value.
 
 use super::value_table::{Slot, ValueTable};
-use super::{Analyzer, Metric, RowsMetric, column, decode, encode, null_count};
+use super::{Analyzer, Metric, RowsMetric, ValuesMetric, column, decode, encode, null_count};
 use crate::model::{FailureSample, QualityError};
 use crate::values::{for_each_value_key, render_key};
 use arrow_array::RecordBatch;
@@ -15,6 +16,8 @@ use serde::{Deserialize, Serialize};
 
 pub struct DuplicateValues {
     column: String,
+    /// Whether the metric lists every distinct value with its count.
+    list_values: bool,
     data_type: Option<DataType>,
     sample_cap: usize,
     values: ValueTable,
@@ -58,9 +61,10 @@ struct DuplicateState {
 }
 
 impl DuplicateValues {
-    pub fn new(column: &str, sample_cap: u32) -> Self {
+    pub fn new(column: &str, sample_cap: u32, list_values: bool) -> Self {
         DuplicateValues {
             column: column.to_string(),
+            list_values,
             data_type: None,
             sample_cap: sample_cap as usize,
             values: ValueTable::default(),
@@ -215,7 +219,15 @@ impl Analyzer for DuplicateValues {
             .into_iter()
             .map(|(row, id)| FailureSample { row, value: render_key(&data_type, self.values.get(id)) })
             .collect();
-        Metric::Rows(RowsMetric { evaluated: self.evaluated, unexpected, samples })
+        let values = self.list_values.then(|| {
+            (0..self.values.len() as u32).map(|id| (self.values.get(id).to_vec(), self.counts[id as usize])).collect()
+        });
+        Metric::Values(ValuesMetric {
+            rows: RowsMetric { evaluated: self.evaluated, unexpected, samples },
+            distinct: self.values.len() as u64,
+            values,
+            data_type,
+        })
     }
 
     fn bind(&mut self, schema: &arrow_schema::Schema) {

@@ -1,16 +1,22 @@
 //! Analyzers compute mergeable metrics over record batches (the Deequ model). Rules only read
 //! their metrics, so rules that need the same metric share one analyzer and one pass.
 
+mod column_stats;
 mod duplicate_values;
 mod null_rows;
+mod order_breaks;
 mod samples;
+mod sorted_values;
 mod unexpected_rows;
-mod value_table;
+pub(crate) mod value_table;
 
+pub use column_stats::{ColumnStats, Extreme, Lengths, StatsMetric, StatsState};
 pub use duplicate_values::DuplicateValues;
 pub use null_rows::NullRows;
+pub use order_breaks::{Order, OrderBreaks};
 pub use samples::RowsState;
-pub use unexpected_rows::{RowPredicate, UnexpectedRows};
+pub use sorted_values::{CollectValues, Interpolation, SortedValues};
+pub use unexpected_rows::{ColumnType, RowPredicate, RowsPredicate, SkipRows, UnexpectedRows};
 
 use crate::model::{FailureSample, QualityError};
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -23,11 +29,31 @@ pub struct RowsMetric {
     pub samples: Vec<FailureSample>,
 }
 
+/// The distinct values of a column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValuesMetric {
+    /// Non-null rows, and the rows whose value occurs more than once.
+    pub rows: RowsMetric,
+    /// Distinct non-null values.
+    pub distinct: u64,
+    /// Every distinct value as its key (see `values::for_each_value_key`) with its count, when
+    /// a rule asked for them.
+    pub values: Option<Vec<(Vec<u8>, u64)>>,
+    /// The column's type, to read the keys.
+    pub data_type: arrow_schema::DataType,
+}
+
 /// What an analyzer measured; each rule knows which kind its analyzers give.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Metric {
     /// Rows evaluated and unexpected, for row-by-row rules.
     Rows(RowsMetric),
+    /// Distinct values of a column (and its duplicate rows).
+    Values(ValuesMetric),
+    /// Statistics of a column.
+    Stats(Box<StatsMetric>),
+    /// Every non-null value of a numeric column, sorted.
+    Sorted(SortedValues),
 }
 
 impl Metric {
@@ -35,6 +61,32 @@ impl Metric {
     pub fn rows(&self) -> &RowsMetric {
         match self {
             Metric::Rows(metric) => metric,
+            Metric::Values(metric) => &metric.rows,
+            other => unreachable!("a row rule was planned onto {other:?}"),
+        }
+    }
+
+    /// The distinct values of a distinct-value analyzer.
+    pub fn values(&self) -> &ValuesMetric {
+        match self {
+            Metric::Values(metric) => metric,
+            other => unreachable!("a distinct-value rule was planned onto {other:?}"),
+        }
+    }
+
+    /// The statistics of a column-statistics analyzer.
+    pub fn stats(&self) -> &StatsMetric {
+        match self {
+            Metric::Stats(metric) => metric,
+            other => unreachable!("a statistics rule was planned onto {other:?}"),
+        }
+    }
+
+    /// The sorted values of a value-collecting analyzer.
+    pub fn sorted(&self) -> &SortedValues {
+        match self {
+            Metric::Sorted(values) => values,
+            other => unreachable!("a quantile rule was planned onto {other:?}"),
         }
     }
 }

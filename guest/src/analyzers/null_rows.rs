@@ -1,34 +1,41 @@
-//! Null count of a column, with the first null rows as samples. Shared by `not_null`,
-//! `completeness_ratio` and the `null_count` field of every column rule.
+//! Rows with a null in a column (or in any of several columns), with the first such rows as
+//! samples. Shared by `not_null`, `completeness_ratio` and the `null_count` field of every rule
+//! that reads values.
 
-use super::{Analyzer, Metric, RowsState, column, decode, encode, null_count};
+use super::{Analyzer, Metric, RowsState, column, decode, encode};
 use crate::model::QualityError;
 use arrow_array::{Array, RecordBatch};
+use arrow_buffer::BooleanBuffer;
 
-/// Every row is evaluated; null rows are the unexpected ones.
+/// Every row is evaluated; rows with a null are the unexpected ones.
 pub struct NullRows {
-    column: String,
+    columns: Vec<String>,
     state: RowsState,
 }
 
 impl NullRows {
-    pub fn new(column: &str, sample_cap: u32) -> Self {
-        NullRows { column: column.to_string(), state: RowsState::new(sample_cap) }
+    pub fn new(columns: &[String], sample_cap: u32) -> Self {
+        NullRows { columns: columns.to_vec(), state: RowsState::new(sample_cap) }
     }
 }
 
 impl Analyzer for NullRows {
     fn update(&mut self, batch: &RecordBatch, rows_before: u64) -> Result<(), QualityError> {
-        let array = column(batch, &self.column)?;
-        let nulls = null_count(array.as_ref());
-        self.state.evaluated += array.len() as u64;
-        self.state.unexpected += nulls as u64;
-        if nulls > 0 && self.state.samples.room() > 0 {
-            let logical = array.logical_nulls();
-            let null_rows = logical.iter().flat_map(|n| n.iter().enumerate().filter(|(_, valid)| !valid));
-            for (row, _) in null_rows.take(self.state.samples.room()) {
-                self.state.samples.offer(rows_before + row as u64, || "null".to_string());
+        self.state.evaluated += batch.num_rows() as u64;
+        let mut valid: Option<BooleanBuffer> = None;
+        for name in &self.columns {
+            let Some(nulls) = column(batch, name)?.logical_nulls().filter(|n| n.null_count() > 0) else { continue };
+            valid = Some(match valid {
+                Some(valid) => &valid & nulls.inner(),
+                None => nulls.inner().clone(),
+            });
+        }
+        match valid {
+            Some(valid) if self.state.samples.room() == 0 => {
+                self.state.unexpected += (valid.len() - valid.count_set_bits()) as u64;
             }
+            Some(valid) => self.state.record(&!&valid, rows_before, |_| "null".to_string()),
+            None => {}
         }
         Ok(())
     }

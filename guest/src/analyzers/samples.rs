@@ -3,6 +3,7 @@
 
 use super::RowsMetric;
 use crate::model::FailureSample;
+use arrow_buffer::BooleanBuffer;
 use serde::{Deserialize, Serialize};
 
 /// Keeps the first `cap` samples by row. Rows arrive in increasing order within a run, and a
@@ -29,6 +30,17 @@ impl SampleBuffer {
         if self.room() > 0 {
             self.rows.push(row);
             self.values.push(value());
+        }
+    }
+
+    /// Adds a sample in row order, keeping the first `cap` rows.
+    pub fn insert(&mut self, row: u64, value: String) {
+        let position = self.rows.partition_point(|&r| r < row);
+        if position < self.cap as usize {
+            self.rows.insert(position, row);
+            self.values.insert(position, value);
+            self.rows.truncate(self.cap as usize);
+            self.values.truncate(self.cap as usize);
         }
     }
 
@@ -63,6 +75,15 @@ impl RowsState {
         self.evaluated += other.evaluated;
         self.unexpected += other.unexpected;
         self.samples.append(other.samples, rows_before);
+    }
+
+    /// Counts the set bits of `mask` as unexpected rows and samples the first of them; rows are
+    /// numbered after `rows_before`, and `render` gives a row's value.
+    pub fn record(&mut self, mask: &BooleanBuffer, rows_before: u64, render: impl Fn(usize) -> String) {
+        self.unexpected += mask.count_set_bits() as u64;
+        for row in mask.set_indices().take(self.samples.room()) {
+            self.samples.offer(rows_before + row as u64, || render(row));
+        }
     }
 
     pub fn metric(&self) -> RowsMetric {

@@ -53,10 +53,16 @@ impl ValueTable {
         &self.arena[start..end]
     }
 
+    /// The 64-bit hash of `key` (well mixed, the same on every platform).
+    #[inline]
+    pub fn hash(&self, key: &[u8]) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
     /// The tag of `key`: the top 32 bits of its hash.
     #[inline]
     pub fn tag(&self, key: &[u8]) -> u32 {
-        (self.hasher.hash_one(key) >> 32) as u32
+        (self.hash(key) >> 32) as u32
     }
 
     /// Reads the slot where a lookup of `tag` starts. Reading the start slots of a group of keys

@@ -89,8 +89,8 @@ pub const EXPECTATIONS: &[Expectation] = &[
     column("expect_column_stdev_to_be_between", "stdev_between", Aggregate, bounds),
     column("expect_column_sum_to_be_between", "sum_between", Aggregate, bounds),
     column("expect_column_quantile_values_to_be_between", "quantile_between", Aggregate, quantile_ranges),
-    column("expect_column_unique_value_count_to_be_between", "distinct_count_between", Aggregate, count_bounds),
-    column("expect_column_proportion_of_unique_values_to_be_between", "unique_ratio_between", Aggregate, share_bounds),
+    column("expect_column_unique_value_count_to_be_between", "distinct_count_between", Aggregate, bounds),
+    column("expect_column_proportion_of_unique_values_to_be_between", "unique_ratio_between", Aggregate, bounds),
     column("expect_column_distinct_values_to_be_in_set", "distinct_values_in_set", Aggregate, value_set),
     column("expect_column_distinct_values_to_contain_set", "distinct_values_contain_set", Aggregate, value_set),
     column("expect_column_distinct_values_to_equal_set", "distinct_values_equal_set", Aggregate, value_set),
@@ -159,8 +159,8 @@ fn bounds(kwargs: &mut RuleParams) -> Params {
 
 /// Bounds of a whole-number quantity (a count, a length): strict bounds become inclusive ones.
 fn count_bounds(kwargs: &mut RuleParams) -> Params {
-    let min = take_count(kwargs, "min_value")?;
-    let max = take_count(kwargs, "max_value")?;
+    let min = take_count(kwargs, &["min_value"])?;
+    let max = take_count(kwargs, &["max_value"])?;
     let strict_min = kwargs.take_bool(&["strict_min"])?.unwrap_or(false);
     let strict_max = kwargs.take_bool(&["strict_max"])?.unwrap_or(false);
     let min = min.map(|m| m + u64::from(strict_min));
@@ -182,21 +182,15 @@ fn count_value(kwargs: &mut RuleParams) -> Params {
     Ok(params([("value", Some(Value::from(kwargs.require_count(&["value"])?)))]))
 }
 
-fn take_count(kwargs: &mut RuleParams, name: &'static str) -> Result<Option<u64>, String> {
+fn take_count(kwargs: &mut RuleParams, names: &'static [&'static str]) -> Result<Option<u64>, String> {
     kwargs
-        .take_number(&[name])?
+        .take_number(names)?
         .map(|v| {
             v.as_u64()
                 .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
-                .ok_or_else(|| format!("'{name}' must be a whole number >= 0, got {v}"))
+                .ok_or_else(|| format!("'{}' must be a whole number >= 0, got {v}", names[0]))
         })
         .transpose()
-}
-
-/// A share in 0..=1 from `min_value`/`max_value`; strict bounds have no equivalent.
-fn share_bounds(kwargs: &mut RuleParams) -> Params {
-    refuse_strict(kwargs)?;
-    Ok(params([("min", kwargs.take_number(&["min_value"])?), ("max", kwargs.take_number(&["max_value"])?)]))
 }
 
 /// The share of non-null values: `completeness_ratio` bounds it from below only.
@@ -212,9 +206,10 @@ fn share_present(kwargs: &mut RuleParams) -> Params {
 }
 
 fn refuse_strict(kwargs: &mut RuleParams) -> Result<(), String> {
-    for name in ["strict_min", "strict_max"] {
-        if kwargs.take_bool(&[name])? == Some(true) {
-            return Err(format!("'{name}: true' is not supported by this expectation's rule"));
+    const STRICT: [&[&str]; 2] = [&["strict_min"], &["strict_max"]];
+    for names in STRICT {
+        if kwargs.take_bool(names)? == Some(true) {
+            return Err(format!("'{}: true' is not supported by this expectation's rule", names[0]));
         }
     }
     Ok(())
@@ -321,10 +316,16 @@ fn strftime_format(kwargs: &mut RuleParams) -> Params {
     Ok(params([("format", Some(Value::from(kwargs.require_string(&["strftime_format"])?)))]))
 }
 
-/// `quantile_ranges: {quantiles: [...], value_ranges: [[lo, hi], ...]}`; exact quantiles meet
-/// any `allow_relative_error`.
+/// `quantile_ranges: {quantiles: [...], value_ranges: [[lo, hi], ...]}`. GX on pandas reads
+/// `allow_relative_error` as the interpolation (`nearest` when false or absent).
 fn quantile_ranges(kwargs: &mut RuleParams) -> Params {
-    kwargs.take(&["allow_relative_error"])?;
+    let interpolation = match kwargs.take(&["allow_relative_error"])? {
+        None | Some(Value::Bool(false)) => None,
+        Some(Value::String(name)) => Some(Value::from(name)),
+        Some(other) => {
+            return Err(format!("'allow_relative_error' {other} is not supported (only an interpolation name)"));
+        }
+    };
     let Some(Value::Object(mut ranges)) = kwargs.take(&["quantile_ranges"])? else {
         return Err("'quantile_ranges' must be a mapping with 'quantiles' and 'value_ranges'".into());
     };
@@ -334,7 +335,7 @@ fn quantile_ranges(kwargs: &mut RuleParams) -> Params {
     if let Some(key) = ranges.keys().next() {
         return Err(format!("unknown key '{key}' in 'quantile_ranges' (expected quantiles, value_ranges)"));
     }
-    Ok(params([("quantiles", Some(quantiles)), ("ranges", Some(value_ranges))]))
+    Ok(params([("quantiles", Some(quantiles)), ("ranges", Some(value_ranges)), ("interpolation", interpolation)]))
 }
 
 fn most_common(kwargs: &mut RuleParams) -> Params {
@@ -345,7 +346,7 @@ fn most_common(kwargs: &mut RuleParams) -> Params {
     ]))
 }
 
-/// Only the default of `ignore_row_if` is supported: it decides which rows the rule evaluates.
+/// `unique` over several columns has no `ignore_row_if`: only GX's default is supported.
 fn default_row_filter(kwargs: &mut RuleParams, default: &str) -> Result<(), String> {
     match kwargs.take(&["ignore_row_if"])? {
         None => Ok(()),
@@ -354,11 +355,16 @@ fn default_row_filter(kwargs: &mut RuleParams, default: &str) -> Result<(), Stri
     }
 }
 
+/// The rules over pairs and several columns take GX's `ignore_row_if` values as they are.
+fn row_filter(kwargs: &mut RuleParams) -> Result<Option<Value>, String> {
+    kwargs.take(&["ignore_row_if"])
+}
+
 fn pair(kwargs: &mut RuleParams) -> Params {
-    default_row_filter(kwargs, "both_values_are_missing")?;
     Ok(params([
         ("column_a", Some(Value::from(kwargs.require_string(&["column_A"])?))),
         ("column_b", Some(Value::from(kwargs.require_string(&["column_B"])?))),
+        ("ignore_row_if", row_filter(kwargs)?),
     ]))
 }
 
@@ -376,10 +382,13 @@ fn compound_columns(kwargs: &mut RuleParams) -> Params {
 }
 
 fn multicolumn_sum(kwargs: &mut RuleParams) -> Params {
-    default_row_filter(kwargs, "all_values_are_missing")?;
     let columns = kwargs.require_list(&["column_list"])?;
     let total = kwargs.take_number(&["sum_total"])?.ok_or("missing required field 'sum_total'")?;
-    Ok(params([("columns", Some(Value::Array(columns))), ("sum_total", Some(total))]))
+    Ok(params([
+        ("columns", Some(Value::Array(columns))),
+        ("sum_total", Some(total)),
+        ("ignore_row_if", row_filter(kwargs)?),
+    ]))
 }
 
 /// `exact_match` defaults to true in GX; it is passed on explicitly.
@@ -460,10 +469,15 @@ mod tests {
             translate("expect_column_quantile_values_to_be_between", quantiles).unwrap(),
             json!({"quantiles": [0.5], "ranges": [[1, null]]})
         );
-        let pair = json!({"column_A": "end", "column_B": "start", "or_equal": true});
+        let linear = json!({"quantile_ranges": {"quantiles": [0.5], "value_ranges": [[1, 2]]}, "allow_relative_error": "linear"});
+        assert_eq!(
+            translate("expect_column_quantile_values_to_be_between", linear).unwrap()["interpolation"],
+            "linear"
+        );
+        let pair = json!({"column_A": "end", "column_B": "start", "or_equal": true, "ignore_row_if": "neither"});
         assert_eq!(
             translate("expect_column_pair_values_a_to_be_greater_than_b", pair).unwrap(),
-            json!({"column_a": "end", "column_b": "start", "or_equal": true})
+            json!({"column_a": "end", "column_b": "start", "ignore_row_if": "neither", "or_equal": true})
         );
         assert_eq!(
             translate("expect_table_columns_to_match_set", json!({"column_set": ["a"]})).unwrap(),

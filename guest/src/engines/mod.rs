@@ -13,7 +13,7 @@ mod python;
 
 use crate::document::{RuleDocument, parse_document};
 use crate::model::{QualityError, RuleFormat};
-use crate::rules::is_known_type;
+use crate::rules::rule_type;
 use serde_json::{Map, Value};
 
 /// Parses a rule document written in `format` into truthound rules.
@@ -26,14 +26,21 @@ pub fn parse(text: &str, format: RuleFormat) -> Result<RuleDocument, QualityErro
     require_known_rules(document, format)
 }
 
-/// A translation may target rules this build lacks: that is named like any unsupported item.
+/// A translation may target a rule, or a parameter of one, this build lacks: that is named like
+/// any unsupported item (the registry documents every parameter a rule takes).
 fn require_known_rules(document: RuleDocument, format: RuleFormat) -> Result<RuleDocument, QualityError> {
     let mut problems = Problems::new(format);
-    for spec in document.rules.iter().filter(|spec| !is_known_type(&spec.rule_type)) {
-        problems.add(
-            &spec.label(),
-            format!("not supported yet: it needs the rule '{}', which this engine does not have", spec.rule_type),
-        );
+    for spec in &document.rules {
+        let Some(target) = rule_type(&spec.rule_type) else {
+            let lacking = format!("it needs the rule '{}', which this engine does not have", spec.rule_type);
+            problems.add(&spec.label(), format!("not supported yet: {lacking}"));
+            continue;
+        };
+        let documented = |name: &&str| target.doc.params.iter().any(|p| p.names.contains(name));
+        if let Some(name) = spec.params.names().find(|name| !documented(name)) {
+            let lacking = format!("the rule '{}' has no parameter '{name}' in this engine", target.name);
+            problems.add(&spec.label(), format!("not supported yet: {lacking}"));
+        }
     }
     problems.into_result(document)
 }
@@ -152,6 +159,15 @@ mod tests {
             message,
             "the Great Expectations suite cannot be used: expectation 1 (expect_magic): not supported yet: \
              it needs the rule 'no_such_rule', which this engine does not have"
+        );
+        let origin = Origin { label: "column 'a' check magic".into(), written: Value::Null };
+        let params = Map::from_iter([("no_such_parameter".to_string(), Value::from(1))]);
+        let rules = vec![RuleSpec::translated(0, "not_null", Some("a".into()), params, origin)];
+        let document = RuleDocument { name: None, description: None, rules };
+        let message = require_known_rules(document, RuleFormat::Pandera).unwrap_err().message;
+        assert!(
+            message.ends_with("the rule 'not_null' has no parameter 'no_such_parameter' in this engine"),
+            "{message}"
         );
     }
 

@@ -89,33 +89,33 @@ impl Check {
 
 type Params = Result<Map<String, Value>, String>;
 
-fn required(stats: &mut RuleParams, name: &'static str) -> Result<Value, String> {
-    stats.take(&[name])?.ok_or_else(|| format!("missing required statistic '{name}'"))
+fn required(stats: &mut RuleParams, names: &'static [&'static str]) -> Result<Value, String> {
+    stats.take(names)?.ok_or_else(|| format!("missing required statistic '{}'", names[0]))
 }
 
 fn equal_value(stats: &mut RuleParams) -> Params {
-    Ok(params([("values", Some(Value::Array(vec![required(stats, "value")?])))]))
+    Ok(params([("values", Some(Value::Array(vec![required(stats, &["value"])?])))]))
 }
 
 fn above(stats: &mut RuleParams) -> Params {
-    Ok(params([("value", Some(required(stats, "min_value")?))]))
+    Ok(params([("value", Some(required(stats, &["min_value"])?))]))
 }
 
 fn below(stats: &mut RuleParams) -> Params {
-    Ok(params([("value", Some(required(stats, "max_value")?))]))
+    Ok(params([("value", Some(required(stats, &["max_value"])?))]))
 }
 
 fn at_least(stats: &mut RuleParams) -> Params {
-    Ok(params([("min", Some(required(stats, "min_value")?))]))
+    Ok(params([("min", Some(required(stats, &["min_value"])?))]))
 }
 
 fn at_most(stats: &mut RuleParams) -> Params {
-    Ok(params([("max", Some(required(stats, "max_value")?))]))
+    Ok(params([("max", Some(required(stats, &["max_value"])?))]))
 }
 
 fn range(stats: &mut RuleParams) -> Params {
-    let min = required(stats, "min_value")?;
-    let max = required(stats, "max_value")?;
+    let min = required(stats, &["min_value"])?;
+    let max = required(stats, &["max_value"])?;
     let include_min = stats.take_bool(&["include_min"])?.unwrap_or(true);
     let include_max = stats.take_bool(&["include_max"])?.unwrap_or(true);
     Ok(params([
@@ -127,8 +127,9 @@ fn range(stats: &mut RuleParams) -> Params {
 }
 
 /// pandera tests a string's characters when the values are one string; truthound needs a list.
-fn value_list(stats: &mut RuleParams, name: &'static str) -> Params {
-    match required(stats, name)? {
+fn value_list(stats: &mut RuleParams, names: &'static [&'static str]) -> Params {
+    let name = names[0];
+    match required(stats, names)? {
         Value::Array(values) => Ok(params([("values", Some(Value::Array(values)))])),
         Value::String(_) => {
             Err(format!("'{name}' as one string (a set of characters) is not supported: list the values"))
@@ -138,15 +139,15 @@ fn value_list(stats: &mut RuleParams, name: &'static str) -> Params {
 }
 
 fn allowed(stats: &mut RuleParams) -> Params {
-    value_list(stats, "allowed_values")
+    value_list(stats, &["allowed_values"])
 }
 
 fn forbidden(stats: &mut RuleParams) -> Params {
-    value_list(stats, "forbidden_values")
+    value_list(stats, &["forbidden_values"])
 }
 
 fn unique_values(stats: &mut RuleParams) -> Params {
-    value_list(stats, "values")
+    value_list(stats, &["values"])
 }
 
 fn pattern(stats: &mut RuleParams) -> Result<String, String> {

@@ -1,9 +1,29 @@
 //! `completeness_ratio`: the share of non-null values reaches `min_ratio`.
 
-use super::{Outcome, Planner, Rule, Table, require_column};
+use super::{Outcome, ParamDoc, Planner, Rule, RuleDoc, RuleType, Shape, Table, require_column};
 use crate::document::RuleSpec;
 use arrow_schema::Schema;
 use serde_json::{Value, json};
+
+const MIN_RATIO: &[&str] = &["min_ratio", "ratio", "min_completeness"];
+
+pub(super) const RULES: &[RuleType] = &[RuleType {
+    name: "completeness_ratio",
+    aliases: &[],
+    build,
+    doc: RuleDoc {
+        summary: "The share of non-null values reaches `min_ratio`.",
+        shape: Shape::Column,
+        params: &[ParamDoc {
+            names: MIN_RATIO,
+            meaning: "the minimum share of non-null rows, from 0 to 1",
+            default: None,
+        }],
+        nulls: "counted: the observed value is the non-null share of all rows (1 for an empty table).",
+        details: "`not_null` with `mostly` asserts the same thing row by row; this rule reports the ratio itself.",
+        example: "- {type: completeness_ratio, column: email, min_ratio: 0.95}",
+    },
+}];
 
 struct CompletenessRatio {
     column: String,
@@ -11,8 +31,8 @@ struct CompletenessRatio {
     analyzer: usize,
 }
 
-pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
-    let min_ratio = spec.params.take_number(&["min_ratio", "ratio", "min_completeness"])?;
+fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let min_ratio = spec.params.take_number(MIN_RATIO)?;
     let column = spec.required_column()?;
     spec.forbid_mostly()?;
     let min_ratio = min_ratio
@@ -34,7 +54,7 @@ impl Rule for CompletenessRatio {
         json!({ "min_ratio": self.min_ratio })
     }
     fn plan(&mut self, planner: &mut Planner) {
-        self.analyzer = planner.null_rows(&self.column);
+        self.analyzer = planner.null_rows(std::slice::from_ref(&self.column));
     }
     fn check_schema(&self, schema: &Schema) -> Result<(), String> {
         require_column(schema, &self.column)

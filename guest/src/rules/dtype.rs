@@ -2,7 +2,7 @@
 //! `date`, `datetime`) accept every width of the family; exact names (`int32`, `float64`, ...)
 //! accept that width only. The pandera and Arrow spellings are both understood.
 
-use super::{Outcome, Planner, Rule, Table, require_column};
+use super::{Outcome, ParamDoc, Planner, Rule, RuleDoc, RuleType, Shape, Table, require_column};
 use crate::document::RuleSpec;
 use crate::values::{ValueKind, logical_type_name, value_kind};
 use arrow_schema::Schema;
@@ -35,14 +35,38 @@ fn parse_expected(name: &str) -> Option<Expected> {
     Some(Expected::Family(family))
 }
 
+const DTYPE: &[&str] = &["dtype", "data_type", "type_"];
+
+pub(super) const RULES: &[RuleType] = &[RuleType {
+    name: "dtype",
+    aliases: &[],
+    build,
+    doc: RuleDoc {
+        summary: "The column has the expected type.",
+        shape: Shape::Column,
+        params: &[ParamDoc {
+            names: DTYPE,
+            meaning: "a type family (`int`, `float`, `string`, `bool`, `date`, `datetime`, `decimal`) or an exact \
+                      width (`int8` ... `int64`, `uint8` ... `uint64`, `float16`, `float32`, `float64`)",
+            default: None,
+        }],
+        nulls: "not read: only the column's type matters.",
+        details: "A family accepts every width of the family (`int` accepts `int32` and `uint8`); an exact name \
+                  accepts that width only. pandera and Arrow spellings are understood too: `integer`, `number`, \
+                  `str`, `utf8`, `boolean`, `timestamp`, `datetime64`, `double` (`float64`), `long` (`int64`). \
+                  CSV columns get the type the reader infers from every row.",
+        example: "- {type: dtype, column: amount, dtype: float}\n- {type: dtype, column: order_id, dtype: int64}",
+    },
+}];
+
 struct Dtype {
     column: String,
     written: String,
     expected: Expected,
 }
 
-pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
-    let written = spec.params.require_string(&["dtype", "data_type", "type_"])?;
+fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let written = spec.params.require_string(DTYPE)?;
     let column = spec.required_column()?;
     spec.forbid_mostly()?;
     let expected = parse_expected(&written).ok_or_else(|| {

@@ -1,6 +1,6 @@
 //! `min_length` and `max_length`: string lengths in characters (Unicode scalar values), not bytes.
 
-use super::{Rule, Unexpected, ValueRule};
+use super::{ParamDoc, Rule, RuleDoc, RuleType, Shape, Unexpected, ValueRule};
 use crate::analyzers::RowPredicate;
 use crate::document::RuleSpec;
 use crate::values::{ValueKind, string_mask, value_kind};
@@ -10,8 +10,44 @@ use arrow_schema::DataType;
 use serde_json::json;
 use std::rc::Rc;
 
-pub fn build_min_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
-    let min = spec.params.require_count(&["min_length", "min_len", "length", "value"])?;
+const MIN_LENGTH: &[&str] = &["min_length", "min_len", "length", "value"];
+const MAX_LENGTH: &[&str] = &["max_length", "max_len", "value"];
+
+/// How lengths are counted, for both rules.
+const CHARACTERS: &str = "Lengths count characters (Unicode scalar values), not bytes: `héllo` has 5. Applies to \
+                          string columns.";
+
+pub(super) const RULES: &[RuleType] = &[
+    RuleType {
+        name: "min_length",
+        aliases: &[],
+        build: build_min_length,
+        doc: RuleDoc {
+            summary: "Every non-null string has at least `min_length` characters.",
+            shape: Shape::ColumnRows,
+            params: &[ParamDoc { names: MIN_LENGTH, meaning: "the minimum length, a whole number", default: None }],
+            nulls: "ignored.",
+            details: CHARACTERS,
+            example: "- {type: min_length, column: password_hash, min_length: 60}",
+        },
+    },
+    RuleType {
+        name: "max_length",
+        aliases: &[],
+        build: build_max_length,
+        doc: RuleDoc {
+            summary: "Every non-null string has at most `max_length` characters.",
+            shape: Shape::ColumnRows,
+            params: &[ParamDoc { names: MAX_LENGTH, meaning: "the maximum length, a whole number", default: None }],
+            nulls: "ignored.",
+            details: CHARACTERS,
+            example: "- {type: max_length, column: country, max_length: 2}",
+        },
+    },
+];
+
+fn build_min_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let min = spec.params.require_count(MIN_LENGTH)?;
     let column = spec.required_column()?;
     let predicate = LengthPredicate { min: Some(min), max: None };
     let expectation = format!("have at least {min} characters");
@@ -24,8 +60,8 @@ pub fn build_min_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     ))
 }
 
-pub fn build_max_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
-    let max = spec.params.require_count(&["max_length", "max_len", "value"])?;
+fn build_max_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let max = spec.params.require_count(MAX_LENGTH)?;
     let column = spec.required_column()?;
     let predicate = LengthPredicate { min: None, max: Some(max) };
     let expectation = format!("have at most {max} characters");

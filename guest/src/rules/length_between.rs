@@ -3,14 +3,43 @@
 //! `expect_column_value_lengths_to_be_between` / `..._to_equal` and pandera's `str_length`.
 
 use super::length::LengthPredicate;
-use super::{Rule, Unexpected, ValueRule};
+use super::{ParamDoc, Rule, RuleDoc, RuleType, Shape, Unexpected, ValueRule};
 use crate::document::RuleSpec;
 use serde_json::{Value, json};
 use std::rc::Rc;
 
-pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
-    let min = spec.params.take_number(&["min", "min_value", "min_length"])?;
-    let max = spec.params.take_number(&["max", "max_value", "max_length"])?;
+const MIN: &[&str] = &["min", "min_value", "min_length"];
+const MAX: &[&str] = &["max", "max_value", "max_length"];
+
+pub(super) const RULES: &[RuleType] = &[RuleType {
+    name: "length_between",
+    aliases: &[],
+    build,
+    doc: RuleDoc {
+        summary: "Every non-null string has from `min` to `max` characters.",
+        shape: Shape::ColumnRows,
+        params: &[
+            ParamDoc {
+                names: MIN,
+                meaning: "the minimum length, a whole number (inclusive)",
+                default: Some("none: no minimum"),
+            },
+            ParamDoc {
+                names: MAX,
+                meaning: "the maximum length, a whole number (inclusive)",
+                default: Some("none: no maximum"),
+            },
+        ],
+        nulls: "ignored.",
+        details: "Give `min`, `max` or both; equal bounds ask for one exact length. Lengths count characters \
+                  (Unicode scalar values), not bytes. Applies to string columns.",
+        example: "- {type: length_between, column: country, min: 2, max: 2}",
+    },
+}];
+
+fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let min = spec.params.take_number(MIN)?;
+    let max = spec.params.take_number(MAX)?;
     let column = spec.required_column()?;
     let length = |value: Option<Value>, name: &str| -> Result<Option<u64>, String> {
         value.map(|v| v.as_u64().ok_or(format!("'{name}' must be a whole number >= 0, got {v}"))).transpose()

@@ -1,36 +1,54 @@
 //! Rules: assertions over analyzer metrics. The registry maps each rule type (and its aliases) to
-//! a constructor; adding a rule is one file here plus one registry line.
+//! a constructor and its reference documentation; adding a rule is one file here (with its
+//! `RULES` entry) plus, for a new file, one registry line.
 
 mod column_exists;
+mod column_pair;
 mod completeness_ratio;
+mod date_format;
+mod distinct;
 mod dtype;
+mod format;
+mod freshness;
+mod interval;
 mod length;
 mod length_between;
+mod multicolumn_sum;
 mod not_null;
+mod order;
 mod pattern;
+mod planner;
 mod range;
+mod reference;
 mod row_count;
+mod schema;
 mod set_membership;
+mod statistic;
+mod text;
 mod unique;
 mod value_rule;
 
+pub use planner::Planner;
+pub use reference::{ParamDoc, RuleDoc, Shape, reference_markdown};
 pub use value_rule::{Unexpected, ValueRule};
 
-use crate::analyzers::{Analyzer, DuplicateValues, Metric, NullRows, RowPredicate, RowsMetric, UnexpectedRows};
+use crate::analyzers::{Metric, RowsMetric};
 use crate::document::RuleSpec;
 use crate::model::FailureSample;
 use arrow_schema::Schema;
 use serde_json::Value;
-use std::collections::HashMap;
-use std::rc::Rc;
 
 /// A rule, ready to plan its analyzers and to evaluate their metrics.
 pub trait Rule {
     /// Canonical type name, e.g. `in_range`.
     fn rule_type(&self) -> &'static str;
-    /// The column the rule is about, if any.
+    /// The column the rule is about, if any (the first one for rules over several columns).
     fn column(&self) -> Option<&str>;
-    /// Whether the rule reads the column's values (not only its presence or type).
+    /// Every column the rule is about.
+    fn columns(&self) -> Vec<&str> {
+        self.column().into_iter().collect()
+    }
+    /// Whether the rule reads its columns' values (not only their presence or type).
     fn reads_values(&self) -> bool {
         self.column().is_some()
     }
@@ -38,7 +56,7 @@ pub trait Rule {
     fn parameters(&self) -> Value;
     /// Registers the analyzers the rule reads.
     fn plan(&mut self, planner: &mut Planner);
-    /// Checks the rule against the data's schema: the column exists and has a usable type.
+    /// Checks the rule against the data's (source) schema: the column exists and has a usable type.
     fn check_schema(&self, schema: &Schema) -> Result<(), String> {
         let _ = schema;
         Ok(())
@@ -66,6 +84,7 @@ pub struct Outcome {
 /// Facts about the whole table, and the metrics of every planned analyzer.
 pub struct Table<'a> {
     pub rows: u64,
+    /// Every column of the data (the declared source schema, even when fewer columns were fed).
     pub schema: &'a Schema,
     pub metrics: &'a [Metric],
 }
@@ -77,80 +96,64 @@ impl Table<'_> {
     }
 }
 
-/// Builds the analyzer list of a plan, sharing analyzers between rules.
-pub struct Planner {
-    analyzers: Vec<Box<dyn Analyzer>>,
-    index: HashMap<String, usize>,
-    sample_cap: u32,
-}
-
-impl Planner {
-    pub fn new(sample_cap: u32) -> Self {
-        Planner { analyzers: Vec::new(), index: HashMap::new(), sample_cap }
-    }
-
-    fn shared(&mut self, key: String, make: impl FnOnce(u32) -> Box<dyn Analyzer>) -> usize {
-        if let Some(&id) = self.index.get(&key) {
-            return id;
-        }
-        self.analyzers.push(make(self.sample_cap));
-        self.index.insert(key, self.analyzers.len() - 1);
-        self.analyzers.len() - 1
-    }
-
-    /// Null count (and null rows) of `column`.
-    pub fn null_rows(&mut self, column: &str) -> usize {
-        self.shared(format!("nulls\u{0}{column}"), |cap| Box::new(NullRows::new(column, cap)))
-    }
-
-    /// Non-null rows of `column` breaking `predicate`.
-    pub fn unexpected_rows(&mut self, column: &str, predicate: Rc<dyn RowPredicate>) -> usize {
-        let key = format!("rows\u{0}{column}\u{0}{}", predicate.key());
-        self.shared(key, |cap| Box::new(UnexpectedRows::new(column, predicate, cap)))
-    }
-
-    /// Occurrence counts of the values of `column`.
-    pub fn duplicate_values(&mut self, column: &str) -> usize {
-        self.shared(format!("distinct\u{0}{column}"), |cap| Box::new(DuplicateValues::new(column, cap)))
-    }
-
-    pub fn into_analyzers(self) -> Vec<Box<dyn Analyzer>> {
-        self.analyzers
-    }
-}
-
 /// Builds a rule from its spec. Convention: take every parameter first, then validate.
-type Constructor = fn(&mut RuleSpec) -> Result<Box<dyn Rule>, String>;
+pub type Constructor = fn(&mut RuleSpec) -> Result<Box<dyn Rule>, String>;
 
-/// Rule types and their constructors. Aliases are extra rows with the same constructor.
-const REGISTRY: &[(&str, Constructor)] = &[
-    ("not_null", not_null::build),
-    ("unique", unique::build),
-    ("in_set", set_membership::build_in_set),
-    ("not_in_set", set_membership::build_not_in_set),
-    ("in_range", range::build_in_range),
-    ("between", range::build_in_range),
-    ("greater_than", range::build_greater_than),
-    ("less_than", range::build_less_than),
-    ("regex", pattern::build_regex),
-    ("not_regex", pattern::build_not_regex),
-    ("dtype", dtype::build),
-    ("min_length", length::build_min_length),
-    ("max_length", length::build_max_length),
-    ("length_between", length_between::build),
-    ("column_exists", column_exists::build),
-    ("completeness_ratio", completeness_ratio::build),
-    ("row_count", row_count::build),
+/// A rule type: its names, its constructor and its reference documentation.
+pub struct RuleType {
+    /// The canonical name, reported in results.
+    pub name: &'static str,
+    /// Other names rule documents may use.
+    pub aliases: &'static [&'static str],
+    pub build: Constructor,
+    pub doc: RuleDoc,
+}
+
+/// Every rule type, module by module, in the order of the reference documentation. A rule's
+/// module lists its `RuleType` (constructor and documentation) in its `RULES`; a new module gets
+/// a line here.
+const REGISTRY: &[&[RuleType]] = &[
+    not_null::RULES,
+    unique::RULES,
+    set_membership::RULES,
+    range::RULES,
+    pattern::RULES,
+    length::RULES,
+    length_between::RULES,
+    text::RULES,
+    format::RULES,
+    date_format::RULES,
+    order::RULES,
+    column_pair::RULES,
+    multicolumn_sum::RULES,
+    dtype::RULES,
+    column_exists::RULES,
+    completeness_ratio::RULES,
+    row_count::RULES,
+    schema::RULES,
+    statistic::RULES,
+    distinct::RULES,
+    freshness::RULES,
 ];
+
+/// Every rule type.
+pub fn rule_types() -> impl Iterator<Item = &'static RuleType> {
+    REGISTRY.iter().flat_map(|group| group.iter())
+}
+
+/// The rule type called `name` (or one of its aliases).
+pub fn rule_type(name: &str) -> Option<&'static RuleType> {
+    rule_types().find(|t| t.name == name || t.aliases.contains(&name))
+}
 
 /// Builds the rule a spec describes; the spec's parameters must all be understood.
 pub fn build_rule(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, crate::model::QualityError> {
-    let Some((_, build)) = REGISTRY.iter().find(|(name, _)| *name == spec.rule_type) else {
+    let Some(rule_type) = rule_type(&spec.rule_type) else {
         return Err(spec.error(unknown_type_message(&spec.rule_type)));
     };
     // Constructors take every parameter before validating any, so parameters left over after a
     // failure are unknown ones, and a misspelt name is the likelier cause of the failure.
-    let built = build(spec);
+    let built = (rule_type.build)(spec);
     let leftovers = std::mem::take(&mut spec.params).finish();
     match (built, leftovers) {
         (Ok(rule), Ok(())) => Ok(rule),
@@ -159,20 +162,19 @@ pub fn build_rule(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, crate::model::Qu
     }
 }
 
-/// Whether `rule_type` names a rule (or an alias) of this engine.
-pub fn is_known_type(rule_type: &str) -> bool {
-    REGISTRY.iter().any(|(name, _)| *name == rule_type)
+/// Every name a rule document may use as a type.
+fn known_names() -> impl Iterator<Item = &'static str> {
+    rule_types().flat_map(|t| std::iter::once(t.name).chain(t.aliases.iter().copied()))
 }
 
 fn unknown_type_message(rule_type: &str) -> String {
-    let closest = REGISTRY
-        .iter()
-        .map(|(name, _)| (edit_distance(rule_type, name), *name))
+    let closest = known_names()
+        .map(|name| (edit_distance(rule_type, name), name))
         .min()
         .filter(|(distance, _)| *distance <= 3)
         .map(|(_, name)| format!(" (did you mean '{name}'?)"))
         .unwrap_or_default();
-    let known: Vec<&str> = REGISTRY.iter().map(|(name, _)| *name).collect();
+    let known: Vec<&str> = known_names().collect();
     format!("unknown rule type '{rule_type}'{closest}; known types: {}", known.join(", "))
 }
 

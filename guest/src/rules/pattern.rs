@@ -1,7 +1,7 @@
 //! `regex` and `not_regex`: string values must (not) contain a match of a regular expression.
 //! Like Great Expectations this is a search: anchor with `^...$` for a whole-value match.
 
-use super::{Rule, Unexpected, ValueRule};
+use super::{ParamDoc, Rule, RuleDoc, RuleType, Shape, Unexpected, ValueRule};
 use crate::analyzers::RowPredicate;
 use crate::document::RuleSpec;
 use crate::values::{ValueKind, string_mask, value_kind};
@@ -12,16 +12,53 @@ use regex::Regex;
 use serde_json::json;
 use std::rc::Rc;
 
-pub fn build_regex(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+const PATTERN: &[&str] = &["pattern", "regex"];
+
+/// Matching semantics, for both rules.
+const SEARCH: &str = "The pattern is searched for anywhere in the value, as in Great Expectations \
+                      (`expect_column_values_to_match_regex`): anchor it with `^...$` to match the whole value. \
+                      Syntax: Rust `regex` (Perl-like, Unicode-aware; no look-around and no backreferences, \
+                      which keeps matching linear in the value's length). Applies to string columns.";
+
+pub(super) const RULES: &[RuleType] = &[
+    RuleType {
+        name: "regex",
+        aliases: &[],
+        build: build_regex,
+        doc: RuleDoc {
+            summary: "Every non-null string contains a match of the pattern.",
+            shape: Shape::ColumnRows,
+            params: &[ParamDoc { names: PATTERN, meaning: "the regular expression", default: None }],
+            nulls: "ignored.",
+            details: SEARCH,
+            example: "- {type: regex, column: sku, pattern: '^[A-Z]{3}-[0-9]{4}$'}",
+        },
+    },
+    RuleType {
+        name: "not_regex",
+        aliases: &[],
+        build: build_not_regex,
+        doc: RuleDoc {
+            summary: "No non-null string contains a match of the pattern.",
+            shape: Shape::ColumnRows,
+            params: &[ParamDoc { names: PATTERN, meaning: "the regular expression", default: None }],
+            nulls: "ignored.",
+            details: SEARCH,
+            example: "- {type: not_regex, column: comment, pattern: '<script'}",
+        },
+    },
+];
+
+fn build_regex(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     build(spec, false)
 }
 
-pub fn build_not_regex(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+fn build_not_regex(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     build(spec, true)
 }
 
 fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> {
-    let pattern = spec.params.require_string(&["pattern", "regex"])?;
+    let pattern = spec.params.require_string(PATTERN)?;
     let column = spec.required_column()?;
     let regex = Regex::new(&pattern).map_err(|e| format!("invalid pattern: {e}"))?;
     let (rule_type, expectation) = if forbidden {

@@ -1,17 +1,37 @@
 //! `row_count`: the number of rows lies within `min` and `max` (inclusive, either optional).
 
-use super::{Outcome, Planner, Rule, Table};
+use super::{Outcome, ParamDoc, Planner, Rule, RuleDoc, RuleType, Shape, Table};
 use crate::document::RuleSpec;
 use serde_json::{Value, json};
+
+const MIN: &[&str] = &["min", "min_value"];
+const MAX: &[&str] = &["max", "max_value"];
+
+pub(super) const RULES: &[RuleType] = &[RuleType {
+    name: "row_count",
+    aliases: &[],
+    build,
+    doc: RuleDoc {
+        summary: "The number of rows lies within the bounds (inclusive).",
+        shape: Shape::Table,
+        params: &[
+            ParamDoc { names: MIN, meaning: "the minimum row count", default: Some("none: no lower bound") },
+            ParamDoc { names: MAX, meaning: "the maximum row count", default: Some("none: no upper bound") },
+        ],
+        nulls: "rows count whatever their values.",
+        details: "Give `min`, `max` or both, as whole numbers.",
+        example: "- {type: row_count, min: 1}\n- {type: row_count, min: 1000, max: 2000000}",
+    },
+}];
 
 struct RowCount {
     min: Option<u64>,
     max: Option<u64>,
 }
 
-pub fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
-    let min = spec.params.take_number(&["min", "min_value"])?;
-    let max = spec.params.take_number(&["max", "max_value"])?;
+fn build(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let min = spec.params.take_number(MIN)?;
+    let max = spec.params.take_number(MAX)?;
     spec.forbid_column()?;
     spec.forbid_mostly()?;
     let count = |value: Option<Value>, name: &str| -> Result<Option<u64>, String> {

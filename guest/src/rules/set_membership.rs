@@ -1,6 +1,6 @@
 //! `in_set` and `not_in_set`: values must (not) be among a list.
 
-use super::{Rule, Unexpected, ValueRule};
+use super::{ParamDoc, Rule, RuleDoc, RuleType, Shape, Unexpected, ValueRule};
 use crate::analyzers::RowPredicate;
 use crate::document::RuleSpec;
 use crate::temporal::{parse_date, parse_timestamp};
@@ -14,21 +14,61 @@ use std::rc::Rc;
 
 type FastSet<T> = HashSet<T, foldhash::fast::FixedState>;
 
-pub fn build_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+const ALLOWED: &[&str] = &["values", "value_set", "allowed_values"];
+const FORBIDDEN: &[&str] = &["values", "value_set", "forbidden_values"];
+
+/// How values are compared with the list, for both rules.
+const MATCHING: &str = "Strings match exactly (case-sensitive). Numbers match numerically, also when listed as \
+                        text (`'1'` matches the integer 1, `1.0` matches 1). Date and timestamp columns match ISO \
+                        strings such as `'2024-01-31'`; booleans match `true` and `false`.";
+
+pub(super) const RULES: &[RuleType] = &[
+    RuleType {
+        name: "in_set",
+        aliases: &[],
+        build: build_in_set,
+        doc: RuleDoc {
+            summary: "Every non-null value is one of the listed values.",
+            shape: Shape::ColumnRows,
+            params: &[ParamDoc {
+                names: ALLOWED,
+                meaning: "the allowed values: a non-empty list of strings, numbers or booleans",
+                default: None,
+            }],
+            nulls: "ignored (a null is never tested against the list; `null` cannot be listed).",
+            details: MATCHING,
+            example: "- {type: in_set, column: status, values: [pending, shipped, delivered]}",
+        },
+    },
+    RuleType {
+        name: "not_in_set",
+        aliases: &[],
+        build: build_not_in_set,
+        doc: RuleDoc {
+            summary: "No non-null value is one of the listed values.",
+            shape: Shape::ColumnRows,
+            params: &[ParamDoc {
+                names: FORBIDDEN,
+                meaning: "the forbidden values: a non-empty list of strings, numbers or booleans",
+                default: None,
+            }],
+            nulls: "ignored (a null is never tested against the list; `null` cannot be listed).",
+            details: MATCHING,
+            example: "- {type: not_in_set, column: country, values: [XX, ZZ]}",
+        },
+    },
+];
+
+fn build_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     build(spec, false)
 }
 
-pub fn build_not_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+fn build_not_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     build(spec, true)
 }
 
 fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> {
-    let names: &[&'static str] = if forbidden {
-        &["values", "value_set", "forbidden_values"]
-    } else {
-        &["values", "value_set", "allowed_values"]
-    };
-    let values = spec.params.require_list(names)?;
+    let values = spec.params.require_list(if forbidden { FORBIDDEN } else { ALLOWED })?;
     let column = spec.required_column()?;
     let set = ValueSet::new(&values)?;
     let listed = values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");

@@ -15,9 +15,12 @@ use std::path::PathBuf;
 /// Rows per record batch handed to the engine.
 pub const DEFAULT_BATCH_SIZE: usize = 64 * 1024;
 
-/// An open data set: its schema and a stream of record batches.
+/// An open data set: its schemas and a stream of record batches.
 pub struct BatchSource {
     pub format: Format,
+    /// Every column of the data.
+    pub source_schema: SchemaRef,
+    /// The columns read (the requested ones, when the format can read only those).
     pub schema: SchemaRef,
     pub batches: Box<dyn Iterator<Item = Result<RecordBatch, RunError>> + Send>,
 }
@@ -69,11 +72,8 @@ pub fn open(uri: &str, options: &ReadOptions) -> Result<BatchSource, RunError> {
     let name = path.display().to_string();
     let format = detect_format(&name, &head).map_err(RunError::Data)?;
     let batch_size = if options.batch_size == 0 { DEFAULT_BATCH_SIZE } else { options.batch_size };
-    readers::open_reader(&path, format, options.columns.as_deref(), batch_size).map(|(schema, batches)| BatchSource {
-        format,
-        schema,
-        batches,
-    })
+    let (source_schema, schema, batches) = readers::open_reader(&path, format, options.columns.as_deref(), batch_size)?;
+    Ok(BatchSource { format, source_schema, schema, batches })
 }
 
 fn read_up_to(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {

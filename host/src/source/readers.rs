@@ -14,13 +14,16 @@ use std::sync::Arc;
 
 type Batches = Box<dyn Iterator<Item = Result<RecordBatch, RunError>> + Send>;
 
+/// An open reader: the data's full schema, the schema of the batches it yields, the batches.
+pub type Opened = (SchemaRef, SchemaRef, Batches);
+
 /// Opens `path` as `format`, projected to `columns` when all of them exist.
 pub fn open_reader(
     path: &Path,
     format: Format,
     columns: Option<&[String]>,
     batch_size: usize,
-) -> Result<(SchemaRef, Batches), RunError> {
+) -> Result<Opened, RunError> {
     let name = path.display().to_string();
     let arrow_error = {
         let name = name.clone();
@@ -42,7 +45,7 @@ pub fn open_reader(
                 builder = builder.with_projection(projection);
             }
             let reader = builder.build(open_text(path)?).map_err(&arrow_error)?;
-            Ok((reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
+            Ok((Arc::new(schema), reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
         Format::Parquet => {
             let parquet_error = {
@@ -52,6 +55,7 @@ pub fn open_reader(
                 }
             };
             let builder = ParquetRecordBatchReaderBuilder::try_new(open()?).map_err(&parquet_error)?;
+            let source_schema = builder.schema().clone();
             let mut builder = builder.with_batch_size(batch_size);
             if let Some(projection) = projection(builder.schema(), columns) {
                 let mask = ProjectionMask::roots(builder.parquet_schema(), projection);
@@ -59,7 +63,7 @@ pub fn open_reader(
             }
             let reader = builder.build().map_err(&parquet_error)?;
             let schema = arrow_array::RecordBatchReader::schema(&reader);
-            Ok((schema, Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
+            Ok((source_schema, schema, Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
         Format::Json => {
             let bytes = std::fs::read(path).map_err(io_error)?;
@@ -69,9 +73,10 @@ pub fn open_reader(
             if let Some(position) = records.iter().position(|r| !r.is_object()) {
                 return Err(RunError::Data(format!("{name}: element {position} of the JSON array is not a record")));
             }
-            let schema =
-                arrow_json::reader::infer_json_schema_from_iterator(records.iter().map(Ok)).map_err(&arrow_error)?;
-            let schema = project_schema(schema, columns);
+            let source_schema = Arc::new(
+                arrow_json::reader::infer_json_schema_from_iterator(records.iter().map(Ok)).map_err(&arrow_error)?,
+            );
+            let schema = project_schema(&source_schema, columns);
             let mut decoder = arrow_json::ReaderBuilder::new(schema.clone())
                 .with_batch_size(batch_size)
                 .build_decoder()
@@ -81,31 +86,32 @@ pub fn open_reader(
                 decoder.serialize(chunk).map_err(&arrow_error)?;
                 batches.extend(decoder.flush().map_err(&arrow_error)?.map(Ok));
             }
-            Ok((schema, Box::new(batches.into_iter())))
+            Ok((source_schema, schema, Box::new(batches.into_iter())))
         }
         Format::Ndjson => {
-            let (schema, _) =
+            let (source_schema, _) =
                 arrow_json::reader::infer_json_schema(BufReader::new(open_text(path)?), None).map_err(&arrow_error)?;
-            let schema = project_schema(schema, columns);
+            let source_schema = Arc::new(source_schema);
+            let schema = project_schema(&source_schema, columns);
             let reader = arrow_json::ReaderBuilder::new(schema.clone())
                 .with_batch_size(batch_size)
                 .build(BufReader::new(open_text(path)?))
                 .map_err(&arrow_error)?;
-            Ok((schema, Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
+            Ok((source_schema, schema, Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
         Format::ArrowFile => {
-            let reader = arrow_ipc::reader::FileReader::try_new(open()?, None).map_err(&arrow_error)?;
-            let projection = projection(&reader.schema(), columns);
+            let source_schema = arrow_ipc::reader::FileReader::try_new(open()?, None).map_err(&arrow_error)?.schema();
+            let projection = projection(&source_schema, columns);
             let reader = arrow_ipc::reader::FileReader::try_new(open()?, projection).map_err(&arrow_error)?;
-            Ok((reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
+            Ok((source_schema, reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
         Format::ArrowStream => {
-            let reader =
-                arrow_ipc::reader::StreamReader::try_new(BufReader::new(open()?), None).map_err(&arrow_error)?;
-            let projection = projection(&reader.schema(), columns);
+            let source_schema =
+                arrow_ipc::reader::StreamReader::try_new(BufReader::new(open()?), None).map_err(&arrow_error)?.schema();
+            let projection = projection(&source_schema, columns);
             let reader =
                 arrow_ipc::reader::StreamReader::try_new(BufReader::new(open()?), projection).map_err(&arrow_error)?;
-            Ok((reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
+            Ok((source_schema, reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
     }
 }
@@ -132,10 +138,10 @@ fn projection(schema: &Schema, columns: Option<&[String]>) -> Option<Vec<usize>>
     Some(indices)
 }
 
-fn project_schema(schema: Schema, columns: Option<&[String]>) -> SchemaRef {
-    match projection(&schema, columns) {
+fn project_schema(schema: &SchemaRef, columns: Option<&[String]>) -> SchemaRef {
+    match projection(schema, columns) {
         Some(indices) => Arc::new(schema.project(&indices).expect("indices come from this schema")),
-        None => Arc::new(schema),
+        None => schema.clone(),
     }
 }
 

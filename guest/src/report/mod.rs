@@ -1,4 +1,10 @@
-//! Renders check results: the seed's Kestra output envelope as JSON or YAML, and a Markdown report.
+//! Renders results: the seed's Kestra output envelope as JSON or YAML, and Markdown reports.
+
+mod learn;
+mod profile;
+
+pub use learn::{learn_envelope, render_learn};
+pub use profile::{profile_envelope, render_profile};
 
 use crate::model::{CheckResult, RuleResult, Status};
 use serde_json::{Value, json};
@@ -26,20 +32,77 @@ pub enum ReportFormat {
 /// Renders a check result in `format`.
 pub fn render_check(result: &CheckResult, info: &RunInfo, format: ReportFormat) -> String {
     match format {
-        ReportFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&check_envelope(result, info)).expect("JSON values serialise");
+        ReportFormat::GreatExpectations => crate::engines::gx_result::render(result, info),
+        _ => render(format, || check_envelope(result, info), || markdown(result, info)),
+    }
+}
+
+/// Renders an envelope as JSON or YAML, or the Markdown report.
+fn render(format: ReportFormat, envelope: impl FnOnce() -> Value, markdown: impl FnOnce() -> String) -> String {
+    match format {
+        // A GX validation result exists for checks only (render_check renders it); profiles and
+        // learned rules have no GX counterpart and render as their JSON envelope.
+        ReportFormat::Json | ReportFormat::GreatExpectations => {
+            let mut text = serde_json::to_string_pretty(&envelope()).expect("JSON values serialise");
             text.push('\n');
             text
         }
-        ReportFormat::JsonCompact => {
-            serde_json::to_string(&check_envelope(result, info)).expect("JSON values serialise")
-        }
-        ReportFormat::Yaml => {
-            serde_yaml_ng::to_string(&check_envelope(result, info)).expect("JSON values serialise as YAML")
-        }
-        ReportFormat::Markdown => markdown(result, info),
-        ReportFormat::GreatExpectations => crate::engines::gx_result::render(result, info),
+        ReportFormat::JsonCompact => serde_json::to_string(&envelope()).expect("JSON values serialise"),
+        ReportFormat::Yaml => serde_yaml_ng::to_string(&envelope()).expect("JSON values serialise as YAML"),
+        ReportFormat::Markdown => markdown(),
     }
+}
+
+/// The seed's envelope of an operation without rules to pass or fail (profile, learn): always
+/// `passed`, with `columns`, `rules` and `metadata` filled in by the operation, and `extra`
+/// top-level keys.
+fn plain_envelope(operation: &str, total_rows: u64, info: &RunInfo, result: Value, extra: Value) -> Value {
+    let mut envelope = json!({
+        "result": {
+            "status": "passed",
+            "operation": operation,
+            "passed_count": 0,
+            "failed_count": 0,
+            "warning_count": 0,
+            "total_rows": total_rows,
+            "execution_time_ms": info.execution_time_ms,
+            "failures": [],
+            "columns": [],
+            "rules": [],
+            "metadata": {},
+            "timestamp": info.timestamp,
+            "is_success": true,
+            "pass_rate": 1.0,
+        },
+        "status": "passed",
+        "is_success": true,
+        "timestamp": info.timestamp,
+        "summary": plain_summary(total_rows, info),
+    });
+    extend(&mut envelope["result"], result);
+    extend(&mut envelope, extra);
+    envelope
+}
+
+/// Adds the fields of the object `fields` to the object `target`, replacing equal keys.
+fn extend(target: &mut Value, fields: Value) {
+    if let (Value::Object(target), Value::Object(fields)) = (target, fields) {
+        target.extend(fields);
+    }
+}
+
+/// The seed's `summary` of an operation without rules to pass or fail.
+fn plain_summary(total_rows: u64, info: &RunInfo) -> Value {
+    json!({
+        "passed_count": 0,
+        "failed_count": 0,
+        "warning_count": 0,
+        "total_count": 0,
+        "total_rows": total_rows,
+        "pass_rate": 1.0,
+        "pass_rate_formatted": "100.0%",
+        "execution_time": format_duration(info.execution_time_ms),
+    })
 }
 
 /// `passed / (passed + failed)`, warnings left out; 1.0 when no rule passed or failed.

@@ -2,8 +2,25 @@
 
 wit_bindgen::generate!({ world: "engine", path: "../wit" });
 
+/// Builds `$target` from `$source`, where the model and WIT records share field names: plain
+/// fields move, `lists` convert element by element, `mapped` fields go through a function.
+macro_rules! convert_record {
+    ($source:expr => $target:path { $($field:ident),* $(,)? }
+        $(lists { $($list:ident: $item:expr),* $(,)? })?
+        $(mapped { $($mapped:ident: $convert:expr),* $(,)? })?) => {{
+        let source = $source;
+        $target {
+            $($field: source.$field,)*
+            $($($list: source.$list.into_iter().map($item).collect(),)*)?
+            $($($mapped: $convert(source.$mapped),)*)?
+        }
+    }};
+}
+
+mod profile;
+
 use crate::model;
-use crate::report::{ReportFormat, RunInfo, render_check};
+use crate::report::{ReportFormat, RunInfo, render_check, render_learn, render_profile};
 use exports::truthound::quality::{check, diagnostics, report, types};
 use std::cell::RefCell;
 
@@ -38,6 +55,10 @@ impl check::GuestChecker for CheckerResource {
         self.0.borrow().required_columns()
     }
 
+    fn declare_source_schema(&self, ipc_schema: Vec<u8>) -> Result<(), types::QualityError> {
+        self.0.borrow_mut().declare_source_schema_ipc(ipc_schema).map_err(error_to_wit)
+    }
+
     fn feed(&self, ipc_stream: Vec<u8>) -> Result<(), types::QualityError> {
         self.0.borrow_mut().feed_ipc(ipc_stream).map_err(error_to_wit)
     }
@@ -57,20 +78,39 @@ impl check::GuestChecker for CheckerResource {
 
 impl report::Guest for Component {
     fn render_check(outcome: types::CheckResult, info: report::RunInfo, format: report::ReportFormat) -> String {
-        let info = RunInfo {
-            execution_time_ms: info.execution_time_ms,
-            timestamp: info.timestamp,
-            engine_name: info.engine_name,
-            source: info.source,
-        };
-        let format = match format {
-            report::ReportFormat::Json => ReportFormat::Json,
-            report::ReportFormat::JsonCompact => ReportFormat::JsonCompact,
-            report::ReportFormat::Yaml => ReportFormat::Yaml,
-            report::ReportFormat::Markdown => ReportFormat::Markdown,
-            report::ReportFormat::GreatExpectations => ReportFormat::GreatExpectations,
-        };
-        render_check(&result_from_wit(outcome), &info, format)
+        render_check(&result_from_wit(outcome), &info_from_wit(info), format_from_wit(format))
+    }
+
+    fn render_profile(outcome: types::ProfileResult, info: report::RunInfo, format: report::ReportFormat) -> String {
+        render_profile(&profile::profile_from_wit(outcome), &info_from_wit(info), format_from_wit(format))
+    }
+
+    fn render_learn(
+        outcome: types::LearnResult,
+        row_count: u64,
+        info: report::RunInfo,
+        format: report::ReportFormat,
+    ) -> String {
+        render_learn(&profile::learn_from_wit(outcome), row_count, &info_from_wit(info), format_from_wit(format))
+    }
+}
+
+fn info_from_wit(info: report::RunInfo) -> RunInfo {
+    RunInfo {
+        execution_time_ms: info.execution_time_ms,
+        timestamp: info.timestamp,
+        engine_name: info.engine_name,
+        source: info.source,
+    }
+}
+
+fn format_from_wit(format: report::ReportFormat) -> ReportFormat {
+    match format {
+        report::ReportFormat::Json => ReportFormat::Json,
+        report::ReportFormat::JsonCompact => ReportFormat::JsonCompact,
+        report::ReportFormat::Yaml => ReportFormat::Yaml,
+        report::ReportFormat::Markdown => ReportFormat::Markdown,
+        report::ReportFormat::GreatExpectations => ReportFormat::GreatExpectations,
     }
 }
 
@@ -152,72 +192,31 @@ fn severity_from_wit(severity: types::Severity) -> model::Severity {
     }
 }
 
+/// Converts a check result between the model and WIT records (either direction).
+macro_rules! convert_check_result {
+    ($result:expr, $module:ident, $status:expr, $severity:expr) => {
+        convert_record!($result => $module::CheckResult {
+            passed_count, failed_count, warning_count, row_count, columns_read, suite_name,
+        } lists {
+            rule_results: |r| convert_record!(r => $module::RuleResult {
+                index, rule_type, name, column, parameters, element_count, evaluated_count, unexpected_count,
+                unexpected_percent, null_count, mostly, observed_value, message, origin,
+            } lists {
+                samples: |s| $module::FailureSample { row: s.row, value: s.value },
+            } mapped {
+                severity: $severity,
+                status: $status,
+            }),
+        } mapped {
+            status: $status,
+        })
+    };
+}
+
 fn result_to_wit(result: model::CheckResult) -> types::CheckResult {
-    types::CheckResult {
-        status: status_to_wit(result.status),
-        passed_count: result.passed_count,
-        failed_count: result.failed_count,
-        warning_count: result.warning_count,
-        row_count: result.row_count,
-        columns_read: result.columns_read,
-        suite_name: result.suite_name,
-        rule_results: result
-            .rule_results
-            .into_iter()
-            .map(|r| types::RuleResult {
-                index: r.index,
-                rule_type: r.rule_type,
-                name: r.name,
-                column: r.column,
-                parameters: r.parameters,
-                severity: severity_to_wit(r.severity),
-                status: status_to_wit(r.status),
-                element_count: r.element_count,
-                evaluated_count: r.evaluated_count,
-                unexpected_count: r.unexpected_count,
-                unexpected_percent: r.unexpected_percent,
-                null_count: r.null_count,
-                mostly: r.mostly,
-                observed_value: r.observed_value,
-                samples: r.samples.into_iter().map(|s| types::FailureSample { row: s.row, value: s.value }).collect(),
-                message: r.message,
-                origin: r.origin,
-            })
-            .collect(),
-    }
+    convert_check_result!(result, types, status_to_wit, severity_to_wit)
 }
 
 fn result_from_wit(result: types::CheckResult) -> model::CheckResult {
-    model::CheckResult {
-        status: status_from_wit(result.status),
-        passed_count: result.passed_count,
-        failed_count: result.failed_count,
-        warning_count: result.warning_count,
-        row_count: result.row_count,
-        columns_read: result.columns_read,
-        suite_name: result.suite_name,
-        rule_results: result
-            .rule_results
-            .into_iter()
-            .map(|r| model::RuleResult {
-                index: r.index,
-                rule_type: r.rule_type,
-                name: r.name,
-                column: r.column,
-                parameters: r.parameters,
-                severity: severity_from_wit(r.severity),
-                status: status_from_wit(r.status),
-                element_count: r.element_count,
-                evaluated_count: r.evaluated_count,
-                unexpected_count: r.unexpected_count,
-                unexpected_percent: r.unexpected_percent,
-                null_count: r.null_count,
-                mostly: r.mostly,
-                observed_value: r.observed_value,
-                samples: r.samples.into_iter().map(|s| model::FailureSample { row: s.row, value: s.value }).collect(),
-                message: r.message,
-                origin: r.origin,
-            })
-            .collect(),
-    }
+    convert_check_result!(result, model, status_from_wit, severity_from_wit)
 }

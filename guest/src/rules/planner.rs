@@ -1,0 +1,115 @@
+//! The plan of a check: the analyzers its rules read, each computed once however many rules
+//! share it. Rules request analyzers while planning; the analyzers are built at the end, so a
+//! later request can widen what an analyzer computes (moments, the list of distinct values).
+
+use crate::analyzers::{
+    Analyzer, CollectValues, ColumnStats, DuplicateValues, NullRows, Order, OrderBreaks, RowPredicate, RowsPredicate,
+    SkipRows, UnexpectedRows,
+};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// An analyzer to build.
+enum Request {
+    Nulls(Vec<String>),
+    Values(String, Rc<dyn RowPredicate>),
+    Rows(Vec<String>, SkipRows, Rc<dyn RowsPredicate>),
+    Order(String, Order),
+    Distinct { column: String, list: bool },
+    Stats { column: String, moments: bool },
+    Collect(String),
+}
+
+/// Collects the analyzers of a plan, sharing them between rules.
+pub struct Planner {
+    requests: Vec<Request>,
+    index: HashMap<String, usize>,
+    sample_cap: u32,
+}
+
+impl Planner {
+    pub fn new(sample_cap: u32) -> Self {
+        Planner { requests: Vec::new(), index: HashMap::new(), sample_cap }
+    }
+
+    /// The id of the analyzer `key`, requesting it with `make` the first time and widening an
+    /// earlier request with `widen` otherwise.
+    fn request(&mut self, key: String, make: impl FnOnce() -> Request, widen: impl FnOnce(&mut Request)) -> usize {
+        if let Some(&id) = self.index.get(&key) {
+            widen(&mut self.requests[id]);
+            return id;
+        }
+        self.requests.push(make());
+        self.index.insert(key, self.requests.len() - 1);
+        self.requests.len() - 1
+    }
+
+    /// Rows with a null in any of `columns` (the null count of a single column).
+    pub fn null_rows(&mut self, columns: &[String]) -> usize {
+        self.request(format!("nulls\u{0}{}", columns.join("\u{0}")), || Request::Nulls(columns.to_vec()), |_| {})
+    }
+
+    /// Non-null values of `column` breaking `predicate`.
+    pub fn unexpected_values(&mut self, column: &str, predicate: Rc<dyn RowPredicate>) -> usize {
+        let key = format!("values\u{0}{column}\u{0}{}", predicate.key());
+        self.request(key, || Request::Values(column.into(), predicate), |_| {})
+    }
+
+    /// Rows of `columns` breaking `predicate`, rows with missing values skipped as `skip` says.
+    pub fn unexpected_rows(&mut self, columns: &[String], skip: SkipRows, predicate: Rc<dyn RowsPredicate>) -> usize {
+        let key = format!("rows\u{0}{}\u{0}{skip:?}\u{0}{}", columns.join("\u{0}"), predicate.key());
+        self.request(key, || Request::Rows(columns.to_vec(), skip, predicate), |_| {})
+    }
+
+    /// Non-null values of `column` out of `order` with the value before them.
+    pub fn order_breaks(&mut self, column: &str, order: Order) -> usize {
+        let key = format!("order\u{0}{column}\u{0}{}\u{0}{}", order.descending, order.strictly);
+        self.request(key, || Request::Order(column.into(), order), |_| {})
+    }
+
+    /// Occurrence counts of the values of `column`; with `list`, the metric lists every
+    /// distinct value and its count.
+    pub fn distinct_values(&mut self, column: &str, list: bool) -> usize {
+        let widen = |request: &mut Request| {
+            if let Request::Distinct { list: listed, .. } = request {
+                *listed |= list;
+            }
+        };
+        self.request(format!("distinct\u{0}{column}"), || Request::Distinct { column: column.into(), list }, widen)
+    }
+
+    /// Statistics of `column`, with exact moments if `moments`.
+    pub fn column_stats(&mut self, column: &str, moments: bool) -> usize {
+        let widen = |request: &mut Request| {
+            if let Request::Stats { moments: with, .. } = request {
+                *with |= moments;
+            }
+        };
+        self.request(format!("stats\u{0}{column}"), || Request::Stats { column: column.into(), moments }, widen)
+    }
+
+    /// Every non-null value of a numeric `column`, sorted, for exact quantiles.
+    pub fn sorted_values(&mut self, column: &str) -> usize {
+        self.request(format!("collect\u{0}{column}"), || Request::Collect(column.into()), |_| {})
+    }
+
+    pub fn into_analyzers(self) -> Vec<Box<dyn Analyzer>> {
+        let cap = self.sample_cap;
+        self.requests
+            .into_iter()
+            .map(|request| -> Box<dyn Analyzer> {
+                match request {
+                    Request::Nulls(columns) => Box::new(NullRows::new(&columns, cap)),
+                    Request::Values(column, predicate) => Box::new(UnexpectedRows::values(&column, predicate, cap)),
+                    Request::Rows(columns, skip, predicate) => {
+                        Box::new(UnexpectedRows::rows(&columns, skip, predicate, cap))
+                    }
+                    Request::Order(column, order) => Box::new(OrderBreaks::new(&column, order, cap)),
+                    Request::Distinct { column, list } => Box::new(DuplicateValues::new(&column, cap, list)),
+                    Request::Stats { column, moments } => Box::new(ColumnStats::new(&column, moments)),
+                    Request::Collect(column) => Box::new(CollectValues::new(&column)),
+                }
+            })
+            .collect()
+    }
+}
