@@ -159,6 +159,16 @@ const GX_FIELDS: &[&str] = &[
     "partial_unexpected_index_list",
     "unexpected_index_list",
     "unexpected_index_query",
+    "details",
+];
+
+/// Expectations whose GX 1.24 result has fields truthound does not give (README): the distinct
+/// values outside or missing from the set, with a null observed value, where truthound shows the
+/// distinct values. Compared by success only.
+const GX_SHAPES_NOT_FOLLOWED: &[&str] = &[
+    "expect_column_distinct_values_to_be_in_set",
+    "expect_column_distinct_values_to_contain_set",
+    "expect_column_distinct_values_to_equal_set",
 ];
 
 /// Compares our GX-shaped validation result with GX's, expectation by expectation.
@@ -194,10 +204,20 @@ fn compare_gx(file: &str, table: &Mixed, differences: &[Difference], gx: &Value,
         if g["success"] != o["success"] {
             problems.push(format!("{at}: success {} vs GX {}", o["success"], g["success"]));
         }
+        if GX_SHAPES_NOT_FOLLOWED.contains(&kind) {
+            continue;
+        }
         if gr.get("element_count").is_some() {
             let keys = |r: &Value| r.as_object().unwrap().keys().cloned().collect::<BTreeSet<_>>();
-            if keys(gr) != keys(or) {
-                problems.push(format!("{at}: result fields {:?} vs GX {:?}", keys(or), keys(gr)));
+            let mut our_keys = keys(or);
+            // GX drops the value counts when sorting them raises (pairs holding a missing value
+            // next to text), a TypeError it swallows.
+            let pairs = gr["partial_unexpected_list"].as_array().is_some_and(|l| l.iter().any(Value::is_array));
+            if pairs && gr.get("partial_unexpected_counts").is_none() {
+                our_keys.remove("partial_unexpected_counts");
+            }
+            if keys(gr) != our_keys {
+                problems.push(format!("{at}: result fields {our_keys:?} vs GX {:?}", keys(gr)));
             }
         } else if gr.as_object().is_some_and(|r| r.is_empty()) != or.as_object().is_some_and(|r| r.is_empty()) {
             problems.push(format!("{at}: result {or} vs GX {gr}"));
@@ -266,10 +286,15 @@ fn gx_result_formats_show_what_gx_shows() {
 }
 
 #[test]
-#[ignore = "needs the aggregate, multi-column, order, JSON and table-shape rules of the vocabulary branches"]
-fn gx_expectations_on_pending_rules_count_what_gx_counts() {
+fn gx_aggregate_multicolumn_and_table_expectations_count_what_gx_counts() {
     // Never failing: the tables have 8 columns and exactly the listed set.
-    gx_conformance("pending.gx.json", None, &[], &[19, 21]);
+    gx_conformance("aggregates.gx.json", None, &[], &[18, 20]);
+}
+
+#[test]
+#[ignore = "needs unique with columns (compound uniqueness), not in this engine yet"]
+fn gx_compound_uniqueness_counts_what_gx_counts() {
+    gx_conformance("compound.gx.json", None, &[], &[]);
 }
 
 /// Our results keyed as pandera's failure cases are: context, column (none for schema-wide
@@ -368,10 +393,17 @@ fn pandera_schemas_count_what_pandera_counts() {
 }
 
 #[test]
-#[ignore = "needs starts_with, ends_with, distinct_values_equal_set, compound unique and the column-set rules of the vocabulary branches"]
-fn pandera_checks_on_pending_rules_count_what_pandera_counts() {
-    // Never failing: every file has exactly the declared columns, in order.
-    pandera_conformance("pending.pandera.yaml", &[], &["-: column_in_schema", "-: column_ordered"]);
+fn pandera_string_and_column_set_checks_count_what_pandera_counts() {
+    // Never failing: ids and big integers are never null; every file has exactly the declared
+    // columns, in order.
+    let always_pass = ["big: not_nullable", "id: not_nullable", "-: column_in_schema", "-: column_ordered"];
+    pandera_conformance("strings.pandera.yaml", &[], &always_pass);
+}
+
+#[test]
+#[ignore = "needs unique with columns (compound uniqueness), not in this engine yet"]
+fn pandera_compound_uniqueness_counts_what_pandera_counts() {
+    pandera_conformance("compound.pandera.yaml", &[], &[]);
 }
 
 /// Where GX and pandera disagree, each translation follows its own tool; where truthound differs

@@ -19,6 +19,12 @@ pub enum Shape {
     Aggregate,
     /// `expect_column_to_exist`: an empty result.
     Existence,
+    /// `expect_table_columns_to_match_set`: the columns sorted, and which ones differ.
+    ColumnSet,
+    /// `expect_table_columns_to_match_ordered_list`: the columns, and the positions that differ.
+    ColumnList,
+    /// `expect_column_quantile_values_to_be_between`: the quantiles and which are in range.
+    Quantiles,
 }
 
 /// Whether the expectation is about one column (its `column` kwarg) or the table.
@@ -55,7 +61,7 @@ const fn table(name: &'static str, rule: &'static str, shape: Shape, translate: 
     Expectation { name, rule, scope: Scope::Table, shape, translate }
 }
 
-use Shape::{Aggregate, Existence, Map as ColumnMap, NullMap};
+use Shape::{Aggregate, ColumnList, ColumnSet, Existence, Map as ColumnMap, NullMap, Quantiles};
 
 /// Every supported expectation, in the order the README lists them.
 pub const EXPECTATIONS: &[Expectation] = &[
@@ -88,7 +94,7 @@ pub const EXPECTATIONS: &[Expectation] = &[
     column("expect_column_median_to_be_between", "median_between", Aggregate, bounds),
     column("expect_column_stdev_to_be_between", "stdev_between", Aggregate, bounds),
     column("expect_column_sum_to_be_between", "sum_between", Aggregate, bounds),
-    column("expect_column_quantile_values_to_be_between", "quantile_between", Aggregate, quantile_ranges),
+    column("expect_column_quantile_values_to_be_between", "quantile_between", Quantiles, quantile_ranges),
     column("expect_column_unique_value_count_to_be_between", "distinct_count_between", Aggregate, bounds),
     column("expect_column_proportion_of_unique_values_to_be_between", "unique_ratio_between", Aggregate, bounds),
     column("expect_column_distinct_values_to_be_in_set", "distinct_values_in_set", Aggregate, value_set),
@@ -103,8 +109,8 @@ pub const EXPECTATIONS: &[Expectation] = &[
     table("expect_table_row_count_to_equal", "row_count", Aggregate, count_equal),
     table("expect_table_column_count_to_be_between", "column_count", Aggregate, count_bounds),
     table("expect_table_column_count_to_equal", "column_count", Aggregate, count_value),
-    table("expect_table_columns_to_match_set", "columns_match_set", Aggregate, column_set),
-    table("expect_table_columns_to_match_ordered_list", "columns_match_ordered_list", Aggregate, column_list),
+    table("expect_table_columns_to_match_set", "columns_match_set", ColumnSet, column_set),
+    table("expect_table_columns_to_match_ordered_list", "columns_match_ordered_list", ColumnList, column_list),
 ];
 
 /// Core expectations truthound does not run, and why.

@@ -7,7 +7,7 @@ use super::gx_expectations::{self, Shape};
 use crate::model::{CheckResult, FailureSample, RuleResult, Status};
 use crate::report::RunInfo;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// GX's `MAX_RESULT_RECORDS`: unexpected values listed at most, even at COMPLETE (row numbers
 /// are not cut).
@@ -167,10 +167,11 @@ fn expectation_result(rule: &RuleResult) -> Value {
         }
         None => (native_config(rule, origin), ResultFormat::default(), None),
     };
+    let result = result_object(rule, shape, &config["kwargs"], &format);
     json!({
         "success": rule.status == Status::Passed,
         "expectation_config": config,
-        "result": result_object(rule, shape, &format),
+        "result": result,
         "meta": {},
         "exception_info": {"raised_exception": false, "exception_traceback": null, "exception_message": null},
     })
@@ -192,7 +193,8 @@ fn native_config(rule: &RuleResult, origin: Option<Value>) -> Value {
     json!({"type": rule.rule_type, "kwargs": kwargs, "meta": meta, "severity": rule.severity.as_str()})
 }
 
-fn result_object(rule: &RuleResult, shape: Option<Shape>, format: &ResultFormat) -> Value {
+/// The `result` object; `kwargs` are the expectation's, for the details GX derives from them.
+fn result_object(rule: &RuleResult, shape: Option<Shape>, kwargs: &Value, format: &ResultFormat) -> Value {
     let observed =
         || serde_json::from_str(&rule.observed_value).unwrap_or_else(|_| Value::from(rule.observed_value.as_str()));
     if format.detail == Detail::BooleanOnly {
@@ -201,6 +203,9 @@ fn result_object(rule: &RuleResult, shape: Option<Shape>, format: &ResultFormat)
     match shape {
         Some(Shape::Existence) => json!({}),
         Some(Shape::Aggregate) => json!({ "observed_value": observed() }),
+        Some(Shape::ColumnSet) => column_set(&observed(), &kwargs["column_set"]),
+        Some(Shape::ColumnList) => column_list(observed(), &kwargs["column_list"]),
+        Some(Shape::Quantiles) => quantiles(observed(), &kwargs["quantile_ranges"]["value_ranges"]),
         Some(Shape::NullMap) => Value::Object(map_result(rule, None, format)),
         // GX counts the rows a map expectation skipped (nulls, ignored pairs) as missing.
         Some(Shape::Map) => Value::Object(map_result(rule, Some(rule.element_count - rule.evaluated_count), format)),
@@ -265,6 +270,60 @@ fn map_result(rule: &RuleResult, missing: Option<u64>, format: &ResultFormat) ->
         result.insert("unexpected_index_query".into(), Value::from(query));
     }
     result
+}
+
+/// The columns sorted, and when the sets differ, `details.mismatched` with the columns not
+/// expected and the expected ones missing (each sorted, as GX does).
+fn column_set(observed: &Value, expected: &Value) -> Value {
+    let names = |list: &Value| -> BTreeSet<String> {
+        list.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect()
+    };
+    let (actual, wanted) = (names(observed), names(expected));
+    let mut result = json!({ "observed_value": actual });
+    let mut mismatched = Map::new();
+    for (key, names) in [("unexpected", actual.difference(&wanted)), ("missing", wanted.difference(&actual))] {
+        let names: Vec<&String> = names.collect();
+        if !names.is_empty() {
+            mismatched.insert(key.into(), json!(names));
+        }
+    }
+    if !mismatched.is_empty() {
+        result["details"] = json!({ "mismatched": mismatched });
+    }
+    result
+}
+
+/// The columns in data order, and when they differ from the list, `details.mismatched` with
+/// each position that differs (a position past either list's end shows null there).
+fn column_list(observed: Value, expected: &Value) -> Value {
+    let empty = Vec::new();
+    let (actual, wanted) = (observed.as_array().unwrap_or(&empty), expected.as_array().unwrap_or(&empty));
+    if actual == wanted {
+        return json!({ "observed_value": observed });
+    }
+    let mismatched: Vec<Value> = (0..actual.len().max(wanted.len()))
+        .filter(|&i| actual.get(i) != wanted.get(i))
+        .map(|i| json!({"Expected Column Position": i, "Expected": wanted.get(i), "Found": actual.get(i)}))
+        .collect();
+    json!({ "observed_value": observed, "details": { "mismatched": mismatched } })
+}
+
+/// The quantiles, and `details.success_details`: whether each lies in its range (inclusive, a
+/// null end open, as the rule decides; a missing quantile is never in range).
+fn quantiles(observed: Value, ranges: &Value) -> Value {
+    let values = observed["values"].as_array().cloned().unwrap_or_default();
+    let inside = |value: &Value, range: &Value| -> bool {
+        let Some(value) = value.as_f64() else { return false };
+        range[0].as_f64().is_none_or(|low| low <= value) && range[1].as_f64().is_none_or(|high| value <= high)
+    };
+    let details: Vec<bool> = ranges
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, r)| values.get(i).is_some_and(|v| inside(v, r)))
+        .collect();
+    json!({ "observed_value": observed, "details": { "success_details": details } })
 }
 
 /// `[{value, count}]`, most frequent first, then by value (GX sorts by `(-count, value)`).
@@ -401,6 +460,27 @@ mod tests {
             validation["statistics"],
             json!({"evaluated_expectations": 2, "successful_expectations": 1, "unsuccessful_expectations": 1, "success_percent": 50.0})
         );
+    }
+
+    #[test]
+    fn column_sets_lists_and_quantiles_carry_the_details_gx_adds() {
+        let observed = json!(["id", "b", "a"]);
+        assert_eq!(
+            column_set(&observed, &json!(["a", "id", "x"])),
+            json!({"observed_value": ["a", "b", "id"], "details": {"mismatched": {"unexpected": ["b"], "missing": ["x"]}}})
+        );
+        assert_eq!(column_set(&observed, &json!(["a", "b", "id"])), json!({"observed_value": ["a", "b", "id"]}));
+        assert_eq!(
+            column_list(observed.clone(), &json!(["id", "a"])),
+            json!({"observed_value": ["id", "b", "a"], "details": {"mismatched": [
+                {"Expected Column Position": 1, "Expected": "a", "Found": "b"},
+                {"Expected Column Position": 2, "Expected": null, "Found": "a"},
+            ]}})
+        );
+        assert_eq!(column_list(observed.clone(), &observed), json!({"observed_value": ["id", "b", "a"]}));
+        let observed = json!({"quantiles": [0.25, 0.5, 0.75], "values": [1.0, 5.0, 9.0]});
+        let result = quantiles(observed, &json!([[0, 1], [null, 4], [9, null]]));
+        assert_eq!(result["details"], json!({"success_details": [true, false, true]}));
     }
 
     #[test]

@@ -108,6 +108,8 @@ fn readme_tables() -> String {
         let shape = match e.shape {
             Shape::NullMap | Shape::Map => "counts, unexpected values",
             Shape::Aggregate => "observed value",
+            Shape::ColumnSet | Shape::ColumnList => "observed columns, mismatches",
+            Shape::Quantiles => "observed quantiles, which are in range",
             Shape::Existence => "empty",
         };
         out += &format!("| `{}` | `{}` | {shape} |\n", e.name, e.rule);
