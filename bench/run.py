@@ -12,7 +12,9 @@ Measures (wall time and peak RSS from /usr/bin/time, medians over N runs):
      generator's ground truth;
   3. a profile of the same file: ours (nulls, distinct counts, extremes, exact moments, quantiles,
      top values, duplicate rows) beside hand-written polars, DuckDB and pandas profiles and
-     DuckDB's SUMMARIZE.
+     DuckDB's SUMMARIZE;
+  4. the suite as a Great Expectations suite (bench/suite.gx.json) run natively by ours
+     (--engine great_expectations) beside Great Expectations itself (pandas engine, ENV/venv-gx).
 Prints a Markdown report with ratios to ours.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
@@ -77,7 +79,7 @@ def main():
     ap.add_argument("--env", default=os.path.expanduser("~/.cache/truthound-kestra/bench-env"))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--binary", default=os.environ.get("TRUTHOUND_KESTRA", ""))
-    ap.add_argument("--only", default="startup,suite,profile", help="comma-separated sections to run")
+    ap.add_argument("--only", default="startup,suite,profile,gx", help="comma-separated sections to run")
     a = ap.parse_args()
     sections = set(a.only.split(","))
     env_dir = Path(a.env)
@@ -93,6 +95,8 @@ def main():
         peer_suite(binary, py, data, truth_suite, a.runs)
     if "profile" in sections:
         profile(binary, py, data, a.runs)
+    if "gx" in sections:
+        gx_suite(binary, str(env_dir / "venv-gx" / "bin" / "python"), data, truth_suite, a.runs)
 
 
 def startup(binary):
@@ -146,6 +150,20 @@ def profile(binary, py, data, runs):
     ]
     rows = [(name, *median_runs(cmd, runs, env)[:2], note) for name, cmd, env, note in jobs]
     table(f"Profile, 10M rows ({data.name}), median of {runs} runs", rows)
+
+
+def gx_suite(binary, gx_py, data, truth_suite, runs):
+    ours = [binary, "check", str(data), "--engine", "great_expectations", "--rules", str(HERE / "suite.gx.json")]
+    gx = [gx_py, str(SHARED / "peer-bench/gx_bench.py"), str(data), "suite"]
+    def gx_result(out):
+        result = json.loads(out.strip().splitlines()[-1])["result"]
+        return {key: result.get(key) for key in truth_suite}
+    rows = []
+    for name, cmd, parse in [("truthound-kestra --engine great_expectations", ours, ours_result),
+                             ("Great Expectations 1.x (pandas)", gx, gx_result)]:
+        wall, rss, result = median_runs(cmd, runs, None, parse)
+        rows.append((name, wall, rss, "answers match truth" if result == truth_suite else "WRONG: " + json.dumps(result)))
+    table(f"The suite as a GX expectation suite, 10M rows, median of {runs} runs", rows)
 
 
 if __name__ == "__main__":

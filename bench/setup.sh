@@ -12,6 +12,11 @@ if [ ! -x "$env_dir/venv/bin/python" ]; then
   python3 -m venv "$env_dir/venv"
   "$env_dir/venv/bin/pip" install -q pyarrow numpy polars duckdb pandas
 fi
+if [ ! -x "$env_dir/venv-gx/bin/python" ]; then
+  # Great Expectations pins its own pandas: a venv of its own.
+  python3 -m venv "$env_dir/venv-gx"
+  "$env_dir/venv-gx/bin/pip" install -q great-expectations==1.24.1 pyarrow
+fi
 if [ ! -f "$env_dir/data/bench_10m.parquet" ]; then
   "$env_dir/venv/bin/python" "$shared/gen_bench_data.py" "$env_dir/data"
 fi

@@ -86,6 +86,24 @@ fn a_learned_rule_file_passes_on_its_data_and_catches_injected_faults() {
 }
 
 #[test]
+fn learn_takes_a_sample_and_reports_what_it_learned_from() {
+    let run = run(&["learn", "examples/orders.csv", "--sample-size", "100", "--no-ranges"]);
+    run.expect_code(0);
+    let outputs = run.outputs();
+    assert_eq!(outputs["result"]["total_rows"], 100);
+    let rules = outputs["learned_rules"].as_array().unwrap();
+    assert!(rules.iter().all(|r| r["type"] != "in_range"));
+    // A hundred rows are weaker evidence than the thousand of the whole file.
+    let confidence = |run: &support::Run| -> f64 {
+        let rules = run.outputs()["result"]["rules"].as_array().unwrap().clone();
+        let not_null = rules.iter().find(|r| r["rule_type"] == "not_null" && r["column"] == "order_id").unwrap();
+        not_null["confidence"].as_f64().unwrap()
+    };
+    let whole = support::run(&["learn", "examples/orders.csv"]);
+    assert!(confidence(&run) < confidence(&whole), "{} vs {}", confidence(&run), confidence(&whole));
+}
+
+#[test]
 fn learn_options_are_validated_and_reports_rendered() {
     run(&["learn", "examples/orders.csv", "--min-confidence", "1.5"]).expect_code(2);
     run(&["learn", "examples/no-such-file.csv"]).expect_code(3);

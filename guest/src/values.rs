@@ -606,6 +606,76 @@ pub fn value_key(value: &Value, data_type: &DataType) -> Option<Vec<u8>> {
     })
 }
 
+/// Calls `f(row, key)` for every row with a value in at least one of `arrays` (rows missing
+/// every value are skipped, Great Expectations' default for compound uniqueness), with a key that
+/// identifies the combination of the row's values, nulls included: per column a marker byte (0
+/// for null, 1 for a value), then for a value its key's length (4 bytes) and its
+/// [`for_each_value_key`] key. `scratch` holds the keys and is reused between calls. False when a
+/// column has no key form.
+pub fn for_each_row_key(arrays: &[&dyn Array], scratch: &mut Vec<u8>, mut f: impl FnMut(usize, &[u8])) -> bool {
+    let rows = arrays.first().map_or(0, |a| a.len());
+    let mut lengths = vec![arrays.len(); rows];
+    let mut present = vec![false; rows];
+    for array in arrays {
+        let keyed = for_each_value_key(*array, |row, key| {
+            lengths[row] += 4 + key.len();
+            present[row] = true;
+        });
+        if !keyed {
+            return false;
+        }
+    }
+    let mut starts = Vec::with_capacity(rows + 1);
+    starts.push(0);
+    for length in &lengths {
+        starts.push(starts[starts.len() - 1] + length);
+    }
+    scratch.clear();
+    scratch.resize(starts[rows], 0);
+    let mut cursor = starts[..rows].to_vec();
+    let mut valued = vec![false; rows];
+    for array in arrays {
+        valued.fill(false);
+        for_each_value_key(*array, |row, key| {
+            let at = cursor[row];
+            scratch[at] = 1;
+            scratch[at + 1..at + 5].copy_from_slice(&(key.len() as u32).to_le_bytes());
+            scratch[at + 5..at + 5 + key.len()].copy_from_slice(key);
+            cursor[row] += 5 + key.len();
+            valued[row] = true;
+        });
+        // Null slots keep their zero marker.
+        for row in (0..rows).filter(|&row| !valued[row]) {
+            cursor[row] += 1;
+        }
+    }
+    for row in (0..rows).filter(|&row| present[row]) {
+        f(row, &scratch[starts[row]..starts[row + 1]]);
+    }
+    true
+}
+
+/// Renders a key made by [`for_each_row_key`] back into text: `(a, null, 3)`.
+pub fn render_row_key(data_types: &[DataType], mut key: &[u8]) -> String {
+    let mut parts = Vec::with_capacity(data_types.len());
+    for data_type in data_types {
+        match key.split_first() {
+            Some((1, rest)) if rest.len() >= 4 => {
+                let length = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+                let end = (4 + length).min(rest.len());
+                parts.push(render_key(data_type, &rest[4..end]));
+                key = &rest[end..];
+            }
+            Some((_, rest)) => {
+                parts.push("null".to_string());
+                key = rest;
+            }
+            None => parts.push("null".to_string()),
+        }
+    }
+    format!("({})", parts.join(", "))
+}
+
 /// Renders a key made by [`for_each_value_key`] back into text.
 pub fn render_key(data_type: &DataType, key: &[u8]) -> String {
     let int = || i64::from_le_bytes(key.try_into().unwrap_or([0; 8]));

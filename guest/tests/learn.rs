@@ -15,16 +15,18 @@ struct Table {
     statuses: Vec<Option<String>>,
     codes: Vec<String>,
     notes: Vec<Option<String>>,
+    emails: Vec<String>,
 }
 
 fn baseline() -> Table {
-    let mut t = Table { ids: vec![], amounts: vec![], statuses: vec![], codes: vec![], notes: vec![] };
+    let mut t = Table { ids: vec![], amounts: vec![], statuses: vec![], codes: vec![], notes: vec![], emails: vec![] };
     for i in 0..ROWS {
         t.ids.push(i as i64 + 1);
         t.amounts.push(Some((i * 37 % 1000) as f64 / 4.0));
         t.statuses.push(Some(["active", "inactive", "pending"][i % 3].to_string()));
         t.codes.push(format!("AB-{:04}", i % 7000));
         t.notes.push((i % 10 != 0).then(|| format!("note {i}")));
+        t.emails.push(format!("user.{i}@example{}.com", i % 7));
     }
     t
 }
@@ -36,6 +38,7 @@ fn batch(t: &Table) -> RecordBatch {
         ("status", Arc::new(StringArray::from(t.statuses.clone())) as ArrayRef),
         ("code", Arc::new(StringArray::from(t.codes.clone())) as ArrayRef),
         ("note", Arc::new(StringArray::from(t.notes.clone())) as ArrayRef),
+        ("email", Arc::new(StringArray::from(t.emails.clone())) as ArrayRef),
     ])
     .unwrap()
 }
@@ -70,6 +73,7 @@ fn learned_rules_pass_on_their_own_data() {
         ("regex", "code"),
         ("completeness_ratio", "note"),
         ("max_length", "note"),
+        ("email", "email"),
     ] {
         assert!(kinds.contains(&(expected.0.into(), expected.1.into())), "{expected:?} missing from {kinds:?}");
     }
@@ -90,6 +94,7 @@ fn learned_rules_catch_injected_faults() {
     faulty.statuses[30] = Some("archived".into());
     faulty.codes[40] = "not-a-code".into();
     faulty.notes = vec![None; ROWS];
+    faulty.emails[50] = "user.50 at example.com".into();
     let failed = failing(&check(&document, &faulty));
     for rule in [
         "unique(id)",
@@ -98,6 +103,7 @@ fn learned_rules_catch_injected_faults() {
         "in_set(status)",
         "regex(code)",
         "completeness_ratio(note)",
+        "email(email)",
     ] {
         assert!(failed.contains(&rule.to_string()), "{rule} should fail; failing: {failed:?}");
     }

@@ -195,3 +195,21 @@ fn a_column_of_nothing_but_nulls_passes_value_rules_and_fails_not_null() {
     assert!(result.rule_results[..5].iter().all(|r| r.evaluated_count == 0 && r.null_count == 3));
     assert_eq!((statuses[5], result.rule_results[5].unexpected_count), (Status::Failed, 3));
 }
+
+#[test]
+fn compound_unique_counts_combinations_and_skips_rows_missing_every_value() {
+    // Great Expectations 1.24.1 (expect_compound_columns_to_be_unique) on the same rows:
+    // unexpected_index_list [0, 2, 5, 6], missing_count 2.
+    let data = batch(vec![
+        ("a", strings(&[Some("a"), Some("a"), Some("a"), None, None, Some("b"), Some("b")])),
+        ("b", Arc::new(Int64Array::from(vec![Some(1), Some(2), Some(1), None, None, None, None])) as ArrayRef),
+    ]);
+    let result = check("- {type: unique, columns: [a, b]}", &[data]);
+    let rule = only(&result);
+    assert_eq!((rule.unexpected_count, rule.evaluated_count), (4, 5));
+    let rows: Vec<u64> = rule.samples.iter().map(|s| s.row).collect();
+    assert_eq!(rows, vec![0, 2, 5, 6]);
+    assert_eq!(rule.samples[2].value, "(b, null)");
+    let error = Checker::new("- {type: unique, column: a, columns: [a, b]}", CheckOptions::default()).err().unwrap();
+    assert!(error.message.contains("give 'column' or 'columns'"), "{}", error.message);
+}

@@ -1,6 +1,7 @@
-//! Exact occurrence counts of every distinct value of a column: for `unique` every row whose
-//! value occurs more than once is unexpected (Great Expectations semantics); the distinct count
-//! and, when asked for, the values with their counts serve the distinct-value rules.
+//! Exact occurrence counts of every distinct value of a column (or combination of values of
+//! several columns): for `unique` every row whose value occurs more than once is unexpected
+//! (Great Expectations semantics); the distinct count and, when asked for, the values with their
+//! counts serve the distinct-value rules.
 //!
 //! Memory: each distinct value costs its key bytes (8 for numbers and dates, the UTF-8 bytes for
 //! strings) plus about 35 bytes of bookkeeping (see `ValueTable`, plus a count and a first row).
@@ -9,16 +10,20 @@
 use super::value_table::{Slot, ValueTable};
 use super::{Analyzer, Metric, RowsMetric, ValuesMetric, column, decode, encode, null_count};
 use crate::model::{FailureSample, QualityError};
-use crate::values::{for_each_value_key, render_key};
+use crate::values::{for_each_row_key, for_each_value_key, render_key, render_row_key};
 use arrow_array::RecordBatch;
 use arrow_schema::DataType;
 use serde::{Deserialize, Serialize};
 
 pub struct DuplicateValues {
-    column: String,
+    /// One column, or several whose combinations of values are counted.
+    columns: Vec<String>,
     /// Whether the metric lists every distinct value with its count.
     list_values: bool,
-    data_type: Option<DataType>,
+    /// The columns' types, once known.
+    data_types: Vec<DataType>,
+    /// Keys of the rows of a batch over several columns.
+    row_keys: Vec<u8>,
     sample_cap: usize,
     values: ValueTable,
     /// Occurrences per value id.
@@ -61,11 +66,12 @@ struct DuplicateState {
 }
 
 impl DuplicateValues {
-    pub fn new(column: &str, sample_cap: u32, list_values: bool) -> Self {
+    pub fn new(columns: &[String], sample_cap: u32, list_values: bool) -> Self {
         DuplicateValues {
-            column: column.to_string(),
+            columns: columns.to_vec(),
             list_values,
-            data_type: None,
+            data_types: Vec::new(),
+            row_keys: Vec::new(),
             sample_cap: sample_cap as usize,
             values: ValueTable::default(),
             counts: Vec::new(),
@@ -73,6 +79,15 @@ impl DuplicateValues {
             repeats: Vec::new(),
             evaluated: 0,
             pending: PendingKeys::default(),
+        }
+    }
+
+    /// A key as text: the value, or `(a, b)` for a combination.
+    fn render(&self, key: &[u8]) -> String {
+        match self.data_types.as_slice() {
+            [data_type] => render_key(data_type, key),
+            [] => render_key(&DataType::Utf8, key),
+            data_types => render_row_key(data_types, key),
         }
     }
 
@@ -138,22 +153,35 @@ impl DuplicateValues {
 
 impl Analyzer for DuplicateValues {
     fn update(&mut self, batch: &RecordBatch, rows_before: u64) -> Result<(), QualityError> {
-        let array = column(batch, &self.column)?.clone();
-        if self.data_type.is_none() {
-            self.data_type = Some(array.data_type().clone());
+        let arrays = self.columns.iter().map(|c| column(batch, c).cloned()).collect::<Result<Vec<_>, _>>()?;
+        if self.data_types.is_empty() {
+            self.data_types = arrays.iter().map(|a| a.data_type().clone()).collect();
         }
-        let nulls = null_count(array.as_ref());
-        if nulls == array.len() {
-            return Ok(());
-        }
-        self.evaluated += (array.len() - nulls) as u64;
-        let supported = for_each_value_key(array.as_ref(), |row, key| self.queue(key, rows_before + row as u64));
+        let supported = match arrays.as_slice() {
+            [array] => {
+                let nulls = null_count(array.as_ref());
+                self.evaluated += (array.len() - nulls) as u64;
+                nulls == array.len()
+                    || for_each_value_key(array.as_ref(), |row, key| self.queue(key, rows_before + row as u64))
+            }
+            arrays => {
+                let arrays: Vec<&dyn arrow_array::Array> = arrays.iter().map(|a| a.as_ref()).collect();
+                let mut row_keys = std::mem::take(&mut self.row_keys);
+                let mut evaluated = 0;
+                let supported = for_each_row_key(&arrays, &mut row_keys, |row, key| {
+                    evaluated += 1;
+                    self.queue(key, rows_before + row as u64);
+                });
+                self.row_keys = row_keys;
+                self.evaluated += evaluated;
+                supported
+            }
+        };
         self.flush();
         if !supported {
             return Err(QualityError::data(format!(
-                "column '{}' has type {} whose values cannot be compared for uniqueness",
-                self.column,
-                array.data_type()
+                "the values of '{}' cannot be compared for uniqueness",
+                self.columns.join("', '")
             )));
         }
         Ok(())
@@ -214,11 +242,8 @@ impl Analyzer for DuplicateValues {
             .collect();
         rows.sort_unstable();
         rows.truncate(self.sample_cap);
-        let data_type = self.data_type.clone().unwrap_or(DataType::Utf8);
-        let samples = rows
-            .into_iter()
-            .map(|(row, id)| FailureSample { row, value: render_key(&data_type, self.values.get(id)) })
-            .collect();
+        let samples =
+            rows.into_iter().map(|(row, id)| FailureSample { row, value: self.render(self.values.get(id)) }).collect();
         let values = self.list_values.then(|| {
             (0..self.values.len() as u32).map(|id| (self.values.get(id).to_vec(), self.counts[id as usize])).collect()
         });
@@ -226,13 +251,16 @@ impl Analyzer for DuplicateValues {
             rows: RowsMetric { evaluated: self.evaluated, unexpected, samples },
             distinct: self.values.len() as u64,
             values,
-            data_type,
+            // The distinct-value rules read one column.
+            data_type: self.data_types.first().cloned().unwrap_or(DataType::Utf8),
         })
     }
 
     fn bind(&mut self, schema: &arrow_schema::Schema) {
-        if let Ok(field) = schema.field_with_name(&self.column) {
-            self.data_type = Some(field.data_type().clone());
+        let types: Option<Vec<DataType>> =
+            self.columns.iter().map(|c| schema.field_with_name(c).ok().map(|f| f.data_type().clone())).collect();
+        if let Some(types) = types {
+            self.data_types = types;
         }
     }
 }

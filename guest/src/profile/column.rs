@@ -2,6 +2,7 @@
 //! counts, statistics (shared with the statistic rules), a quantile sketch, value shapes.
 
 use super::distinct::{DistinctCounter, DistinctState};
+use super::formats::FormatCandidates;
 use super::shape::ShapeSet;
 use crate::analyzers::{Analyzer, ColumnStats, Extreme, decode, encode};
 use crate::model::{ColumnProfile, HistogramBin, ProfileOptions, QualityError, Quantile, ValueCount};
@@ -30,6 +31,8 @@ pub struct ColumnProfiler {
     sketch: Option<QuantileSketch>,
     /// String columns, when patterns are asked for.
     shapes: Option<ShapeSet>,
+    /// String columns: the named formats every value has.
+    formats: Option<FormatCandidates>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -39,6 +42,7 @@ struct ColumnState {
     distinct: DistinctState,
     sketch: Option<QuantileSketch>,
     shapes: Option<ShapeSet>,
+    formats: Option<FormatCandidates>,
 }
 
 impl ColumnProfiler {
@@ -55,6 +59,7 @@ impl ColumnProfiler {
             distinct: DistinctCounter::new(options.distinct_limit),
             sketch: (numeric && (options.include_stats || options.include_histograms)).then(QuantileSketch::default),
             shapes: (kind == ValueKind::String && options.infer_patterns).then(ShapeSet::default),
+            formats: (kind == ValueKind::String).then(FormatCandidates::default),
             data_type,
         }
     }
@@ -71,6 +76,9 @@ impl ColumnProfiler {
         if let Some(shapes) = self.shapes.as_mut().filter(|s| s.open()) {
             for_each_str(array.as_ref(), |text| shapes.add(text));
         }
+        if let Some(formats) = self.formats.as_mut().filter(|f| f.open()) {
+            for_each_str(array.as_ref(), |text| formats.add(text));
+        }
         Ok(())
     }
 
@@ -81,6 +89,7 @@ impl ColumnProfiler {
             distinct: self.distinct.export(),
             sketch: self.sketch.clone(),
             shapes: self.shapes.clone(),
+            formats: self.formats,
         })
     }
 
@@ -93,6 +102,9 @@ impl ColumnProfiler {
             mine.merge(theirs);
         }
         if let (Some(mine), Some(theirs)) = (&mut self.shapes, state.shapes) {
+            mine.merge(theirs);
+        }
+        if let (Some(mine), Some(theirs)) = (&mut self.formats, state.formats) {
             mine.merge(theirs);
         }
         Ok(())
@@ -166,7 +178,7 @@ impl ColumnProfiler {
             zero_count: numeric_stat(stats.zeros),
             negative_count: numeric_stat(stats.negatives),
             nan_count: stats.nans,
-            format: None,
+            format: self.formats.and_then(|f| f.detected()).map(|f| f.name().to_string()),
             pattern: self.shapes.as_ref().and_then(ShapeSet::pattern),
         }
     }

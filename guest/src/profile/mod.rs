@@ -3,6 +3,7 @@
 
 mod column;
 mod distinct;
+mod formats;
 mod rows;
 mod shape;
 

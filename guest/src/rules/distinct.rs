@@ -272,7 +272,7 @@ impl Rule for DistinctRule {
     }
     fn plan(&mut self, planner: &mut Planner) {
         let list = !matches!(self.assertion, Assertion::Count(_) | Assertion::Ratio(_));
-        self.analyzer = planner.distinct_values(&self.column, list);
+        self.analyzer = planner.distinct_values(std::slice::from_ref(&self.column), list);
     }
     fn check_schema(&self, schema: &Schema) -> Result<(), String> {
         require_column(schema, &self.column)?;

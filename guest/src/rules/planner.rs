@@ -15,7 +15,7 @@ enum Request {
     Values(String, Rc<dyn RowPredicate>),
     Rows(Vec<String>, SkipRows, Rc<dyn RowsPredicate>),
     Order(String, Order),
-    Distinct { column: String, list: bool },
+    Distinct { columns: Vec<String>, list: bool },
     Stats { column: String, moments: bool },
     Collect(String),
 }
@@ -67,15 +67,16 @@ impl Planner {
         self.request(key, || Request::Order(column.into(), order), |_| {})
     }
 
-    /// Occurrence counts of the values of `column`; with `list`, the metric lists every
-    /// distinct value and its count.
-    pub fn distinct_values(&mut self, column: &str, list: bool) -> usize {
+    /// Occurrence counts of the values of `columns` (of their combinations, for several); with
+    /// `list`, the metric lists every distinct value and its count.
+    pub fn distinct_values(&mut self, columns: &[String], list: bool) -> usize {
         let widen = |request: &mut Request| {
             if let Request::Distinct { list: listed, .. } = request {
                 *listed |= list;
             }
         };
-        self.request(format!("distinct\u{0}{column}"), || Request::Distinct { column: column.into(), list }, widen)
+        let key = format!("distinct\u{0}{}", columns.join("\u{0}"));
+        self.request(key, || Request::Distinct { columns: columns.to_vec(), list }, widen)
     }
 
     /// Statistics of `column`, with exact moments if `moments`.
@@ -105,7 +106,7 @@ impl Planner {
                         Box::new(UnexpectedRows::rows(&columns, skip, predicate, cap))
                     }
                     Request::Order(column, order) => Box::new(OrderBreaks::new(&column, order, cap)),
-                    Request::Distinct { column, list } => Box::new(DuplicateValues::new(&column, cap, list)),
+                    Request::Distinct { columns, list } => Box::new(DuplicateValues::new(&columns, cap, list)),
                     Request::Stats { column, moments } => Box::new(ColumnStats::new(&column, moments)),
                     Request::Collect(column) => Box::new(CollectValues::new(&column)),
                 }

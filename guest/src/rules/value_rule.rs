@@ -13,7 +13,8 @@ use std::rc::Rc;
 pub enum Unexpected {
     /// Null rows (every row is evaluated).
     Nulls,
-    /// Non-null rows whose value occurs more than once.
+    /// Non-null rows whose value (or, over several columns, combination of values) occurs more
+    /// than once; over several columns only rows missing every value are skipped.
     Repeated,
     /// Non-null rows that break the predicate.
     Breaking(Rc<dyn RowPredicate>),
@@ -45,6 +46,11 @@ impl ValueRule {
         expectation: impl Into<String>,
     ) -> Box<dyn Rule> {
         Self::over(rule_type, vec![column], parameters, unexpected, expectation)
+    }
+
+    /// A rule that the combination of values of `columns` is unique.
+    pub fn repeated_rows(rule_type: &'static str, columns: Vec<String>, parameters: Value) -> Box<dyn Rule> {
+        Self::over(rule_type, columns, parameters, Unexpected::Repeated, "be unique together")
     }
 
     /// A rule on the rows of several columns: `columns` pairs each column with the parameter
@@ -99,7 +105,7 @@ impl Rule for ValueRule {
         let column = &self.columns[0];
         self.analyzer = match &self.unexpected {
             Unexpected::Nulls => planner.null_rows(&self.columns),
-            Unexpected::Repeated => planner.distinct_values(column, false),
+            Unexpected::Repeated => planner.distinct_values(&self.columns, false),
             Unexpected::Breaking(predicate) => planner.unexpected_values(column, predicate.clone()),
             Unexpected::OutOfOrder(order) => planner.order_breaks(column, *order),
             Unexpected::BreakingRows { skip, predicate, .. } => {
@@ -130,8 +136,14 @@ impl Rule for ValueRule {
             // rules evaluate no row and hold, as they do for nulls in any column.
             _ if *data_type == DataType::Null => Ok(()),
             Unexpected::Nulls => Ok(()),
-            Unexpected::Repeated if has_value_key(data_type) => Ok(()),
-            Unexpected::Repeated => Err(column_error(format!("has type {data_type}, whose values cannot be compared"))),
+            Unexpected::Repeated => {
+                match self.columns.iter().zip(&types).find(|(_, t)| !has_value_key(t) && ***t != DataType::Null) {
+                    None => Ok(()),
+                    Some((column, t)) => {
+                        Err(format!("column '{column}' has type {t}, whose values cannot be compared"))
+                    }
+                }
+            }
             Unexpected::Breaking(predicate) => predicate.check_type(data_type).map_err(column_error),
             Unexpected::OutOfOrder(_) if has_number_slots(data_type) => Ok(()),
             Unexpected::OutOfOrder(_) => Err(column_error(format!(
