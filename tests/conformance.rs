@@ -292,7 +292,6 @@ fn gx_aggregate_multicolumn_and_table_expectations_count_what_gx_counts() {
 }
 
 #[test]
-#[ignore = "needs unique with columns (compound uniqueness), not in this engine yet"]
 fn gx_compound_uniqueness_counts_what_gx_counts() {
     gx_conformance("compound.gx.json", None, &[], &[]);
 }
@@ -401,7 +400,6 @@ fn pandera_string_and_column_set_checks_count_what_pandera_counts() {
 }
 
 #[test]
-#[ignore = "needs unique with columns (compound uniqueness), not in this engine yet"]
 fn pandera_compound_uniqueness_counts_what_pandera_counts() {
     pandera_conformance("compound.pandera.yaml", &[], &[]);
 }
