@@ -6,11 +6,17 @@ mod support;
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use truthound_kestra::runtime::{CheckOptions, ReportSeverity};
+use truthound_kestra::runtime::{CheckOptions, ReportSeverity, RuleFormat};
 use truthound_kestra::{Limits, RunError, Runtime};
 
 fn options() -> CheckOptions {
-    CheckOptions { sample_failures: 10, min_severity: ReportSeverity::Low, shard_count: 1, shard_index: 0 }
+    CheckOptions {
+        sample_failures: 10,
+        min_severity: ReportSeverity::Low,
+        shard_count: 1,
+        shard_index: 0,
+        rule_format: RuleFormat::Truthound,
+    }
 }
 
 /// An Arrow IPC stream of `rows` distinct strings: enough work to outlast a short deadline.

@@ -4,7 +4,7 @@ mod support;
 
 use arrow_array::RecordBatch;
 use support::data::Table;
-use truthound_kestra::runtime::{CheckOptions, CheckResult, ReportSeverity};
+use truthound_kestra::runtime::{CheckOptions, CheckResult, ReportSeverity, RuleFormat};
 use truthound_kestra::{Limits, Runtime, Session};
 
 const RULES: &str = r#"
@@ -17,7 +17,13 @@ const RULES: &str = r#"
 "#;
 
 fn options() -> CheckOptions {
-    CheckOptions { sample_failures: 50, min_severity: ReportSeverity::Low, shard_count: 1, shard_index: 0 }
+    CheckOptions {
+        sample_failures: 50,
+        min_severity: ReportSeverity::Low,
+        shard_count: 1,
+        shard_index: 0,
+        rule_format: RuleFormat::Truthound,
+    }
 }
 
 fn ipc(batch: &RecordBatch) -> Vec<u8> {

@@ -2,7 +2,7 @@
 //! other partial states, finished into a result.
 
 use crate::analyzers::{Analyzer, Metric, decode, encode};
-use crate::document::{RuleDocument, RuleSpec, parse_document};
+use crate::document::{RuleDocument, RuleSpec};
 use crate::model::{CheckOptions, CheckResult, ErrorKind, QualityError, RuleResult, Status};
 use crate::rules::{Planner, Rule, Table, build_rule};
 use arrow_array::RecordBatch;
@@ -43,9 +43,9 @@ struct CheckerState {
 }
 
 impl Checker {
-    /// Parses a rule document and plans its analyzers.
+    /// Parses a rule document (in `options.rule_format`) and plans its analyzers.
     pub fn new(rule_document: &str, options: CheckOptions) -> Result<Checker, QualityError> {
-        Self::from_document(parse_document(rule_document)?, options)
+        Self::from_document(crate::engines::parse(rule_document, options.rule_format)?, options)
     }
 
     /// Plans the analyzers of an already parsed document (of this checker's shard of it).
@@ -256,6 +256,7 @@ impl Checker {
                 observed_value: outcome.observed.to_string(),
                 samples: outcome.samples,
                 message: outcome.message,
+                origin: spec.origin.as_ref().map(|origin| origin.written.to_string()),
             });
         }
         Ok(summarize(

@@ -25,14 +25,49 @@ pub struct RuleSpec {
     pub mostly: f64,
     /// Everything else: the rule's own parameters.
     pub params: RuleParams,
+    /// Where the rule came from when it was translated from another tool's format.
+    pub origin: Option<Origin>,
+}
+
+/// A rule translated from another tool's format (a Great Expectations expectation, a pandera
+/// check): how messages name it there, and what was written, so results map back to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    /// How messages name the source item, e.g.
+    /// `expectation 3 (expect_column_values_to_be_unique on 'id')`.
+    pub label: String,
+    /// The source item as JSON, reported with the rule's result.
+    pub written: Value,
 }
 
 impl RuleSpec {
-    /// `rule 3 (in_range on 'amount')`: how messages name a rule.
+    /// A rule translated from another format: `params` are in truthound's vocabulary.
+    pub fn translated(
+        index: usize,
+        rule_type: &str,
+        column: Option<String>,
+        params: Map<String, Value>,
+        origin: Origin,
+    ) -> RuleSpec {
+        RuleSpec {
+            index,
+            rule_type: rule_type.to_string(),
+            column,
+            name: None,
+            severity: Severity::Error,
+            mostly: 1.0,
+            params: RuleParams::new(params),
+            origin: Some(origin),
+        }
+    }
+
+    /// `rule 3 (in_range on 'amount')`: how messages name a rule. A translated rule is named as
+    /// in its source, e.g. `expectation 3 (expect_column_values_to_be_between on 'amount')`.
     pub fn label(&self) -> String {
-        match &self.column {
-            Some(column) => format!("rule {} ({} on '{}')", self.index + 1, self.rule_type, column),
-            None => format!("rule {} ({})", self.index + 1, self.rule_type),
+        match (&self.origin, &self.column) {
+            (Some(origin), _) => origin.label.clone(),
+            (None, Some(column)) => format!("rule {} ({} on '{}')", self.index + 1, self.rule_type, column),
+            (None, None) => format!("rule {} ({})", self.index + 1, self.rule_type),
         }
     }
 
@@ -74,6 +109,11 @@ pub struct RuleParams {
 }
 
 impl RuleParams {
+    /// Parameters to be taken by a constructor.
+    pub fn new(params: Map<String, Value>) -> RuleParams {
+        RuleParams { remaining: params, taken: Vec::new() }
+    }
+
     /// Takes the first present key of `names` (the canonical name first, then its aliases).
     /// Two aliases of the same parameter in one rule are an error.
     pub fn take(&mut self, names: &'static [&'static str]) -> Result<Option<Value>, String> {
@@ -162,6 +202,17 @@ impl RuleParams {
             Some(Value::Array(_)) => Err(format!("'{}' must list at least one value", names[0])),
             Some(other) => Err(format!("'{}' must be a list, got {other}", names[0])),
         }
+    }
+
+    /// The parameters not taken yet.
+    #[cfg(test)]
+    pub(crate) fn into_map(self) -> Map<String, Value> {
+        self.remaining
+    }
+
+    /// The names of the parameters not taken yet.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.remaining.keys().map(String::as_str)
     }
 
     /// The parameters asked for so far, each as its name and aliases.
@@ -309,7 +360,8 @@ fn parse_rule(index: usize, value: Value, defaults: &Defaults) -> Result<RuleSpe
         name,
         severity: local.severity,
         mostly: local.mostly,
-        params: RuleParams { remaining: map, taken: Vec::new() },
+        params: RuleParams::new(map),
+        origin: None,
     })
 }
 

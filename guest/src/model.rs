@@ -171,6 +171,9 @@ pub struct RuleResult {
     pub observed_value: String,
     pub samples: Vec<FailureSample>,
     pub message: String,
+    /// The rule as written in the suite or schema it was translated from, as JSON text (see
+    /// [`crate::document::Origin`]); `None` for rules written in truthound's own format.
+    pub origin: Option<String>,
 }
 
 /// The result of a whole check.
@@ -187,6 +190,18 @@ pub struct CheckResult {
     pub rule_results: Vec<RuleResult>,
 }
 
+/// The language a rule document is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RuleFormat {
+    /// truthound's own rule documents.
+    #[default]
+    Truthound,
+    /// A Great Expectations expectation suite (JSON or YAML).
+    GreatExpectations,
+    /// A pandera `DataFrameSchema` as written by `pandera.io.to_yaml`.
+    Pandera,
+}
+
 /// Options of a check run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CheckOptions {
@@ -198,11 +213,19 @@ pub struct CheckOptions {
     pub shard_count: u32,
     /// Which share this checker evaluates.
     pub shard_index: u32,
+    /// The language of the rule document.
+    pub rule_format: RuleFormat,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { sample_failures: 100, min_severity: ReportSeverity::Low, shard_count: 1, shard_index: 0 }
+        CheckOptions {
+            sample_failures: 100,
+            min_severity: ReportSeverity::Low,
+            shard_count: 1,
+            shard_index: 0,
+            rule_format: RuleFormat::Truthound,
+        }
     }
 }
 

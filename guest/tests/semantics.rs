@@ -40,8 +40,12 @@ fn lengths_count_characters() {
     let data = batch(vec![("s", strings(&[Some("héllo"), Some("日本語"), Some("abcdef"), None]))]);
     let max = check("- {type: max_length, column: s, max_length: 5}", std::slice::from_ref(&data));
     assert_eq!(only(&max).unexpected_count, 1, "only abcdef has more than 5 characters");
-    let min = check("- {type: min_length, column: s, value: 4}", &[data]);
+    let min = check("- {type: min_length, column: s, value: 4}", std::slice::from_ref(&data));
     assert_eq!(only(&min).unexpected_count, 1, "日本語 has 3 characters (9 bytes)");
+    let between = check("- {type: length_between, column: s, min: 4, max: 5}", std::slice::from_ref(&data));
+    assert_eq!(only(&between).unexpected_count, 2, "日本語 is too short, abcdef too long");
+    let exact = check("- {type: length_between, column: s, min: 3, max: 3}", &[data]);
+    assert_eq!(only(&exact).unexpected_count, 2, "only 日本語 has exactly 3 characters");
 }
 
 #[test]
@@ -153,6 +157,7 @@ fn malformed_rules_are_rejected_before_any_data() {
         ("- {type: dtype, column: a, dtype: blob}", "unknown dtype 'blob'"),
         ("- {type: unique}", "missing required field 'column'"),
         ("- {type: row_count, min: 1, mostly: 0.5}", "'mostly' applies to row-by-row rules only"),
+        ("- {type: length_between, column: a, min: 5, max: 2}", "'min' (5) is greater than 'max' (2)"),
     ];
     for (rules, expected) in cases {
         let error =

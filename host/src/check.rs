@@ -3,7 +3,8 @@
 
 use crate::error::RunError;
 use crate::runtime::{
-    CheckOptions, CheckResult, CheckerHandle, Limits, ReportFormat, ReportSeverity, RunInfo, Runtime, Session, Status,
+    CheckOptions, CheckResult, CheckerHandle, Limits, ReportFormat, ReportSeverity, RuleFormat, RunInfo, Runtime,
+    Session, Status,
 };
 use crate::source::{self, ReadOptions};
 use arrow_array::RecordBatch;
@@ -18,6 +19,9 @@ use std::time::{Duration, Instant};
 pub struct CheckConfig {
     /// Name reported as the result's engine.
     pub engine_name: String,
+    /// The language of the rule document (the seed's engines: truthound, great_expectations,
+    /// pandera).
+    pub rule_format: RuleFormat,
     /// A failed check ends the task with exit code 1.
     pub fail_on_error: bool,
     /// Failing rules below this severity count as warnings.
@@ -53,6 +57,7 @@ impl Preset {
     pub fn config(self) -> CheckConfig {
         let base = CheckConfig {
             engine_name: "truthound".into(),
+            rule_format: RuleFormat::Truthound,
             fail_on_error: true,
             min_severity: ReportSeverity::Low,
             sample_failures: 100,
@@ -174,6 +179,7 @@ fn start_shards(runtime: &Runtime, rule_document: &str, config: &CheckConfig) ->
                 min_severity: config.min_severity,
                 shard_count,
                 shard_index,
+                rule_format: config.rule_format,
             };
             let checker = session.create_checker(rule_document, options)?;
             let columns = session.required_columns(checker)?;

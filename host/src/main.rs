@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use truthound_kestra::kestra::{Metric, metrics_line, outputs_line};
 use truthound_kestra::output::write_atomically;
 use truthound_kestra::profile::{LearnConfig, ProfileConfig, run_learn, run_profile};
-use truthound_kestra::runtime::{GUEST_WASM, LearnOptions, ProfileOptions, ReportFormat, ReportSeverity, Status};
+use truthound_kestra::runtime::{
+    GUEST_WASM, LearnOptions, ProfileOptions, ReportFormat, ReportSeverity, RuleFormat, Status,
+};
 use truthound_kestra::{CheckConfig, Limits, Preset, RunError, Runtime, exit_code, run_check};
 
 /// Data-quality validation for Kestra, with a sandboxed WebAssembly rule engine.
@@ -44,9 +46,13 @@ enum Command {
 struct CheckArgs {
     /// The data: a local path or file:// URI (CSV, TSV, Parquet, JSON, NDJSON, Arrow IPC).
     uri: String,
-    /// A rule document (YAML or JSON): a list of rules or a mapping with `rules:`.
+    /// A rule document (YAML or JSON): a list of rules or a mapping with `rules:`; with --engine,
+    /// a Great Expectations suite or a pandera schema.
     #[arg(long, short = 'r', value_name = "FILE", required_unless_present = "rule", conflicts_with = "rule")]
     rules: Option<PathBuf>,
+    /// What the rule document is written for (the seed's engine_name); reported as the engine.
+    #[arg(long = "engine", value_enum, default_value_t = RuleEngineArg::Truthound, aliases = ["engine-name", "engine_name"])]
+    rule_engine: RuleEngineArg,
     /// One rule as JSON, e.g. '{"type":"not_null","column":"id"}'; repeat for more.
     #[arg(long, value_name = "JSON")]
     rule: Vec<String>,
@@ -96,6 +102,7 @@ impl ReportArgs {
             FormatArg::Json => ReportFormat::Json,
             FormatArg::Yaml => ReportFormat::Yaml,
             FormatArg::Markdown => ReportFormat::Markdown,
+            FormatArg::GreatExpectations => ReportFormat::GreatExpectations,
         })
     }
 }
@@ -177,6 +184,28 @@ struct LearnArgs {
     output: Option<PathBuf>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RuleEngineArg {
+    /// truthound rule documents.
+    Truthound,
+    /// Great Expectations expectation suites (JSON or YAML).
+    #[value(name = "great_expectations", aliases = ["ge", "great-expectations"])]
+    GreatExpectations,
+    /// pandera DataFrameSchema YAML (pandera.io.to_yaml).
+    Pandera,
+}
+
+impl RuleEngineArg {
+    /// The rule format and the seed's engine name.
+    fn select(self) -> (RuleFormat, &'static str) {
+        match self {
+            RuleEngineArg::Truthound => (RuleFormat::Truthound, "truthound"),
+            RuleEngineArg::GreatExpectations => (RuleFormat::GreatExpectations, "great_expectations"),
+            RuleEngineArg::Pandera => (RuleFormat::Pandera, "pandera"),
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum LearnFormatArg {
     /// The learned rules as a YAML rule file that `check --rules` takes.
@@ -208,6 +237,9 @@ enum FormatArg {
     Json,
     Yaml,
     Markdown,
+    /// A Great Expectations validation result.
+    #[value(name = "great_expectations", aliases = ["ge", "great-expectations"])]
+    GreatExpectations,
 }
 
 fn main() {
@@ -253,7 +285,12 @@ fn check(args: CheckArgs) -> Result<i32, RunError> {
         Some(path) => std::fs::read_to_string(path)
             .map_err(|e| RunError::Usage(format!("cannot read the rule document {}: {e}", path.display())))?,
         // JSON objects are YAML flow mappings, so a flow sequence of them is a rule document.
-        None => format!("[{}]", args.rule.join(",\n")),
+        None if args.rule_engine == RuleEngineArg::Truthound => format!("[{}]", args.rule.join(",\n")),
+        None => {
+            return Err(RunError::Usage(
+                "--rule takes truthound rules; give a suite or schema file with --rules for --engine".into(),
+            ));
+        }
     };
     let runtime = Runtime::new()?;
     let mut report = run_check(&runtime, &args.uri, &rule_document, &config)?;
@@ -296,6 +333,9 @@ fn check_config(args: &CheckArgs) -> Result<CheckConfig, RunError> {
         PresetArg::Production => Preset::Production,
     };
     let mut config = preset.config();
+    let (rule_format, engine_name) = args.rule_engine.select();
+    config.rule_format = rule_format;
+    config.engine_name = engine_name.into();
     if args.fail_on_error {
         config.fail_on_error = true;
     }
@@ -374,6 +414,9 @@ fn deliver(rendered: &str, output: Option<&PathBuf>) -> Result<(), RunError> {
 }
 
 fn profile(args: ProfileArgs) -> Result<i32, RunError> {
+    if args.report.format() == Some(ReportFormat::GreatExpectations) {
+        return Err(RunError::Usage("--format great_expectations renders check results, not profiles".into()));
+    }
     let defaults = ProfileConfig::default();
     let limits = args.engine.limits(Limits { memory_bytes: defaults.memory_limit_bytes, timeout: defaults.timeout })?;
     if args.distinct_limit == 0 {

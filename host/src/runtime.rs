@@ -18,7 +18,7 @@ pub use exports::truthound::quality::diagnostics::SandboxReport;
 pub use exports::truthound::quality::report::{ReportFormat, RunInfo};
 pub use exports::truthound::quality::types::{
     CheckOptions, CheckResult, ColumnProfile, ErrorKind, LearnOptions, LearnResult, LearnedRule, ProfileOptions,
-    ProfileResult, QualityError, ReportSeverity, RuleResult, Severity, Status,
+    ProfileResult, QualityError, ReportSeverity, RuleFormat, RuleResult, Severity, Status,
 };
 
 /// The component as built (for hosts that embed it themselves).

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses a different subset
 
 pub mod data;
+pub mod mixed;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

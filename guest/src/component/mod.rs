@@ -45,6 +45,7 @@ impl check::GuestChecker for CheckerResource {
             min_severity: report_severity_from_wit(options.min_severity),
             shard_count: options.shard_count,
             shard_index: options.shard_index,
+            rule_format: rule_format_from_wit(options.rule_format),
         };
         let checker = crate::Checker::new(&rule_document, options).map_err(error_to_wit)?;
         Ok(check::Checker::new(CheckerResource(RefCell::new(checker))))
@@ -109,6 +110,7 @@ fn format_from_wit(format: report::ReportFormat) -> ReportFormat {
         report::ReportFormat::JsonCompact => ReportFormat::JsonCompact,
         report::ReportFormat::Yaml => ReportFormat::Yaml,
         report::ReportFormat::Markdown => ReportFormat::Markdown,
+        report::ReportFormat::GreatExpectations => ReportFormat::GreatExpectations,
     }
 }
 
@@ -141,6 +143,14 @@ fn report_severity_from_wit(severity: types::ReportSeverity) -> model::ReportSev
         types::ReportSeverity::Medium => model::ReportSeverity::Medium,
         types::ReportSeverity::High => model::ReportSeverity::High,
         types::ReportSeverity::Critical => model::ReportSeverity::Critical,
+    }
+}
+
+fn rule_format_from_wit(format: types::RuleFormat) -> model::RuleFormat {
+    match format {
+        types::RuleFormat::Truthound => model::RuleFormat::Truthound,
+        types::RuleFormat::GreatExpectations => model::RuleFormat::GreatExpectations,
+        types::RuleFormat::Pandera => model::RuleFormat::Pandera,
     }
 }
 
@@ -190,7 +200,7 @@ macro_rules! convert_check_result {
         } lists {
             rule_results: |r| convert_record!(r => $module::RuleResult {
                 index, rule_type, name, column, parameters, element_count, evaluated_count, unexpected_count,
-                unexpected_percent, null_count, mostly, observed_value, message,
+                unexpected_percent, null_count, mostly, observed_value, message, origin,
             } lists {
                 samples: |s| $module::FailureSample { row: s.row, value: s.value },
             } mapped {

@@ -25,17 +25,24 @@ pub enum ReportFormat {
     JsonCompact,
     Yaml,
     Markdown,
+    /// A Great Expectations validation result (see [`crate::engines::gx_result`]).
+    GreatExpectations,
 }
 
 /// Renders a check result in `format`.
 pub fn render_check(result: &CheckResult, info: &RunInfo, format: ReportFormat) -> String {
-    render(format, || check_envelope(result, info), || markdown(result, info))
+    match format {
+        ReportFormat::GreatExpectations => crate::engines::gx_result::render(result, info),
+        _ => render(format, || check_envelope(result, info), || markdown(result, info)),
+    }
 }
 
 /// Renders an envelope as JSON or YAML, or the Markdown report.
 fn render(format: ReportFormat, envelope: impl FnOnce() -> Value, markdown: impl FnOnce() -> String) -> String {
     match format {
-        ReportFormat::Json => {
+        // A GX validation result exists for checks only (render_check renders it); profiles and
+        // learned rules have no GX counterpart and render as their JSON envelope.
+        ReportFormat::Json | ReportFormat::GreatExpectations => {
             let mut text = serde_json::to_string_pretty(&envelope()).expect("JSON values serialise");
             text.push('\n');
             text
@@ -205,6 +212,7 @@ fn rule_record(rule: &RuleResult) -> Value {
         "observed_value": json_text(&rule.observed_value),
         "samples": rule.samples.iter().map(|s| json!({"row": s.row, "value": s.value})).collect::<Vec<_>>(),
         "message": rule.message,
+        "origin": rule.origin.as_deref().map(json_text),
     })
 }
 

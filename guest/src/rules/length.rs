@@ -74,9 +74,10 @@ fn build_max_length(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
     ))
 }
 
-struct LengthPredicate {
-    min: Option<u64>,
-    max: Option<u64>,
+/// String lengths outside `min..=max` (either bound open) are unexpected.
+pub(super) struct LengthPredicate {
+    pub(super) min: Option<u64>,
+    pub(super) max: Option<u64>,
 }
 
 /// Characters in `s`: every byte that does not continue a UTF-8 sequence starts a character.

@@ -12,6 +12,7 @@ mod format;
 mod freshness;
 mod interval;
 mod length;
+mod length_between;
 mod multicolumn_sum;
 mod not_null;
 mod order;
@@ -118,6 +119,7 @@ const REGISTRY: &[&[RuleType]] = &[
     range::RULES,
     pattern::RULES,
     length::RULES,
+    length_between::RULES,
     text::RULES,
     format::RULES,
     date_format::RULES,
