@@ -104,6 +104,64 @@ fn compare_int_float(value: i128, bound: f64) -> Option<Ordering> {
     })
 }
 
+/// Expands `$body` once per storage type of a [`NumberSlots`], with `$values` bound to its slice
+/// and `$number` to the conversion of one of its elements into a [`Number`], so each loop is
+/// specialised for its type.
+macro_rules! per_storage_type {
+    ($slots:expr, |$values:ident, $number:ident| $body:expr) => {
+        match $slots {
+            NumberSlots::I8($values) => {
+                let $number = |x: i8| Number::Int(i128::from(x));
+                $body
+            }
+            NumberSlots::I16($values) => {
+                let $number = |x: i16| Number::Int(i128::from(x));
+                $body
+            }
+            NumberSlots::I32($values) => {
+                let $number = |x: i32| Number::Int(i128::from(x));
+                $body
+            }
+            NumberSlots::I64($values) => {
+                let $number = |x: i64| Number::Int(i128::from(x));
+                $body
+            }
+            NumberSlots::U8($values) => {
+                let $number = |x: u8| Number::Int(i128::from(x));
+                $body
+            }
+            NumberSlots::U16($values) => {
+                let $number = |x: u16| Number::Int(i128::from(x));
+                $body
+            }
+            NumberSlots::U32($values) => {
+                let $number = |x: u32| Number::Int(i128::from(x));
+                $body
+            }
+            NumberSlots::U64($values) => {
+                let $number = |x: u64| Number::Int(i128::from(x));
+                $body
+            }
+            NumberSlots::F16($values) => {
+                let $number = |x: F16| Number::Float(x.to_f64());
+                $body
+            }
+            NumberSlots::F32($values) => {
+                let $number = |x: f32| Number::Float(f64::from(x));
+                $body
+            }
+            NumberSlots::F64($values) => {
+                let $number = Number::Float;
+                $body
+            }
+            NumberSlots::Decimal($values, divisor) => {
+                let $number = |x: i128| Number::Float(x as f64 / divisor);
+                $body
+            }
+        }
+    };
+}
+
 /// Arrow's half-precision float.
 type F16 = <Float16Type as ArrowPrimitiveType>::Native;
 
@@ -188,50 +246,14 @@ impl<'a> NumberSlots<'a> {
 
     /// `pred` of every slot, with a loop specialised for each storage type.
     pub fn mask(&self, pred: impl Fn(Number) -> bool) -> BooleanBuffer {
-        macro_rules! each {
-            ($values:expr, $convert:expr) => {
-                BooleanBuffer::collect_bool($values.len(), |i| pred($convert($values[i])))
-            };
-        }
-        match *self {
-            NumberSlots::I8(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::I16(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::I32(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::I64(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::U8(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::U16(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::U32(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::U64(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::F16(v) => each!(v, |x: F16| Number::Float(x.to_f64())),
-            NumberSlots::F32(v) => each!(v, |x| Number::Float(f64::from(x))),
-            NumberSlots::F64(v) => each!(v, Number::Float),
-            NumberSlots::Decimal(v, divisor) => each!(v, |x| Number::Float(x as f64 / divisor)),
-        }
+        per_storage_type!(*self, |values, number| BooleanBuffer::collect_bool(values.len(), |i| pred(number(
+            values[i]
+        ))))
     }
-}
 
-impl NumberSlots<'_> {
     /// Calls `f` with every non-null slot, with a loop specialised for each storage type.
     pub fn for_each_valid(&self, nulls: Option<&NullBuffer>, mut f: impl FnMut(Number)) {
-        macro_rules! each {
-            ($values:expr, $convert:expr) => {
-                for_each_valid($values.len(), nulls, |i| f($convert($values[i])))
-            };
-        }
-        match *self {
-            NumberSlots::I8(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::I16(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::I32(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::I64(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::U8(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::U16(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::U32(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::U64(v) => each!(v, |x| Number::Int(i128::from(x))),
-            NumberSlots::F16(v) => each!(v, |x: F16| Number::Float(x.to_f64())),
-            NumberSlots::F32(v) => each!(v, |x| Number::Float(f64::from(x))),
-            NumberSlots::F64(v) => each!(v, Number::Float),
-            NumberSlots::Decimal(v, divisor) => each!(v, |x| Number::Float(x as f64 / divisor)),
-        }
+        per_storage_type!(*self, |values, number| for_each_valid(values.len(), nulls, |i| f(number(values[i]))))
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::analyzers::value_table::ValueTable;
 use crate::stats::DistinctSketch;
+use crate::stats::distinct_sketch::mix;
 use crate::values::for_each_value_key;
 use arrow_array::RecordBatch;
 use hashbrown::HashSet;
@@ -27,15 +28,6 @@ pub struct RowsState {
     rows: u64,
     exact: Option<Vec<u128>>,
     sketch: DistinctSketch,
-}
-
-/// Murmur3's finaliser: spreads every input bit over the output.
-fn mix(mut x: u64) -> u64 {
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    x ^ (x >> 33)
 }
 
 impl RowFingerprints {

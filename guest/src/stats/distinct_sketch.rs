@@ -49,17 +49,19 @@ impl DistinctSketch {
     }
 }
 
+/// Murmur3's 64-bit finaliser: spreads every input bit over the output, so structured inputs
+/// (counters, combined hashes) become sketch-ready hashes.
+pub fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn mix(mut x: u64) -> u64 {
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        x ^ (x >> 33)
-    }
 
     #[test]
     fn estimates_are_within_a_few_standard_errors() {
