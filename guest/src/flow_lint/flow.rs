@@ -3,7 +3,10 @@
 
 use super::ids::{IdKind, id_problem, is_qualified_type};
 use super::retry::check_retry;
-use super::{Findings, check_bool_field, check_enum_field, describe, field, item, kind, list_field, string_field};
+use super::{
+    Findings, check_bool_field, check_enum_field, describe, field, item, kind, list_field, required_string,
+    string_field,
+};
 use serde_yaml_ng::Value;
 
 /// Keys of `io.kestra.core.models.flows.Flow` a flow may be written with.
@@ -54,14 +57,9 @@ pub(crate) fn check_top_level(document: &Value, findings: &mut Findings) {
         }
     }
     for (key, kind_of_id) in [("id", IdKind::Flow), ("namespace", IdKind::Namespace)] {
-        match string_field(document, "", key, findings) {
-            Some(value) => {
-                if let Some(problem) = id_problem(value, kind_of_id) {
-                    findings.error(key, format!("invalid flow {key}: {problem}"));
-                }
-            }
-            None if document.get(key).is_none() => findings.error(key, format!("a flow needs '{key}'")),
-            None => {}
+        let value = required_string(document, "", key, "a flow", findings);
+        if let Some(problem) = value.and_then(|v| id_problem(v, kind_of_id)) {
+            findings.error(key, format!("invalid flow {key}: {problem}"));
         }
     }
     string_field(document, "", "description", findings);
@@ -137,15 +135,10 @@ fn check_concurrency(document: &Value, findings: &mut Findings) {
 /// `pluginDefaults: [{type, values, forced}]`.
 fn check_plugin_defaults(document: &Value, findings: &mut Findings) {
     for (path, default) in list_field(document, "", "pluginDefaults", findings) {
-        match string_field(default, &path, "type", findings) {
-            Some(name) if !is_qualified_type(name) => {
-                findings.error(field(&path, "type"), format!("'{name}' is not a qualified type or package name"))
-            }
-            Some(_) => {}
-            None if default.get("type").is_none() => {
-                findings.error(field(&path, "type"), "a plugin default needs a 'type'")
-            }
-            None => {}
+        if let Some(name) = required_string(default, &path, "type", "a plugin default", findings)
+            && !is_qualified_type(name)
+        {
+            findings.error(field(&path, "type"), format!("'{name}' is not a qualified type or package name"));
         }
         if !default.get("values").is_some_and(Value::is_mapping) {
             findings.error(field(&path, "values"), "a plugin default needs a 'values' mapping");

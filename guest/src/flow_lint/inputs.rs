@@ -4,9 +4,8 @@
 use super::durations::check_duration;
 use super::graph::find_cycle;
 use super::ids::{IdKind, id_problem};
-use super::{Findings, check_bool_field, describe, field, kind, list_field, string_field};
+use super::{Findings, check_bool_field, describe, field, kind, list_field, report_duplicate_ids, string_field};
 use serde_yaml_ng::Value;
-use std::collections::HashMap;
 
 /// Input (and flow output) types of Kestra 0.20 to 1.x.
 const TYPES: &[&str] = &[
@@ -63,7 +62,7 @@ pub(crate) fn check_flow_outputs(document: &Value, findings: &mut Findings) {
     for (path, output) in &outputs {
         check_typed_entry(output, path, "output", findings);
         if output.is_mapping() && output.get("value").is_none() {
-            findings.error(field(path, "value"), "a flow output needs a 'value'");
+            findings.error(field(path, "value"), "a flow output needs 'value'");
         }
     }
     report_duplicates(&outputs, "output", findings);
@@ -84,13 +83,13 @@ fn check_typed_entry<'a>(entry: &'a Value, path: &str, what: &str, findings: &mu
         None if entry.get("name").is_some() => {
             findings.warning(field(path, "name"), format!("'name' is the deprecated alias of an {what}'s 'id'"))
         }
-        None if entry.get("id").is_none() => findings.error(field(path, "id"), format!("an {what} needs an 'id'")),
+        None if entry.get("id").is_none() => findings.error(field(path, "id"), format!("an {what} needs 'id'")),
         None => {}
     }
     let type_path = field(path, "type");
     let Some(type_value) = entry.get("type") else {
         let example = if what == "output" { " (flow outputs are typed: STRING, JSON, INT, ...)" } else { "" };
-        findings.error(type_path, format!("an {what} needs a 'type'{example}"));
+        findings.error(type_path, format!("an {what} needs 'type'{example}"));
         return None;
     };
     let found = type_value.as_str().filter(|t| TYPES.contains(t));
@@ -171,13 +170,6 @@ fn input_dependencies<'a>(input: &'a Value, path: &str, findings: &mut Findings)
 
 /// Ids used twice in a list of inputs or outputs.
 fn report_duplicates(entries: &[(String, &Value)], what: &str, findings: &mut Findings) {
-    let mut first_use: HashMap<&str, &str> = HashMap::new();
-    for (path, entry) in entries {
-        let Some(id) = entry.get("id").and_then(Value::as_str) else { continue };
-        if let Some(first) = first_use.get(id) {
-            findings.error(field(path, "id"), format!("duplicate {what} id '{id}' (also used at {first})"));
-        } else {
-            first_use.insert(id, path);
-        }
-    }
+    let ids = entries.iter().filter_map(|(path, entry)| Some((entry.get("id")?.as_str()?, path.as_str())));
+    report_duplicate_ids(ids, what, findings);
 }

@@ -15,6 +15,7 @@ mod tasks;
 mod triggers;
 
 use serde_yaml_ng::Value;
+use std::collections::HashMap;
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +130,21 @@ pub(crate) fn string_field<'a>(parent: &'a Value, path: &str, key: &str, finding
     }
 }
 
+/// The string under `key`, reporting it missing (`<what> needs '<key>'`) or of another kind.
+pub(crate) fn required_string<'a>(
+    parent: &'a Value,
+    path: &str,
+    key: &str,
+    what: &str,
+    findings: &mut Findings,
+) -> Option<&'a str> {
+    if parent.get(key).is_none() {
+        findings.error(field(path, key), format!("{what} needs '{key}'"));
+        return None;
+    }
+    string_field(parent, path, key, findings)
+}
+
 /// Reports a value under `key` that is not a boolean.
 pub(crate) fn check_bool_field(parent: &Value, path: &str, key: &str, findings: &mut Findings) {
     if let Some(value) = parent.get(key).filter(|v| !v.is_bool()) {
@@ -144,6 +160,25 @@ pub(crate) fn check_enum_field(parent: &Value, path: &str, key: &str, allowed: &
             field(path, key),
             format!("'{key}' must be one of {}, found {}", allowed.join(", "), describe(value)),
         );
+    }
+}
+
+/// Reports every id used again; `entries` are (id, path of the entry) in document order.
+pub(crate) fn report_duplicate_ids<'a>(
+    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+    what: &str,
+    findings: &mut Findings,
+) {
+    let mut first_use: HashMap<&str, &str> = HashMap::new();
+    for (id, path) in entries {
+        match first_use.get(id) {
+            Some(first) => {
+                findings.error(field(path, "id"), format!("duplicate {what} id '{id}' (also used at {first})"))
+            }
+            None => {
+                first_use.insert(id, path);
+            }
+        }
     }
 }
 

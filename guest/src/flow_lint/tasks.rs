@@ -6,9 +6,11 @@ use super::durations::check_duration;
 use super::graph::find_cycle;
 use super::ids::{IdKind, id_problem, is_qualified_type};
 use super::retry::check_retry;
-use super::{Findings, check_bool_field, check_enum_field, field, item, kind, list_field, string_field};
+use super::{
+    Findings, check_bool_field, check_enum_field, field, item, kind, list_field, report_duplicate_ids, required_string,
+    string_field,
+};
 use serde_yaml_ng::Value;
-use std::collections::HashMap;
 
 /// The Dag task, whose `tasks` are `{task, dependsOn}` wrappers.
 const DAG: &str = "io.kestra.plugin.core.flow.Dag";
@@ -72,13 +74,7 @@ pub(crate) fn check_task_tree(document: &Value, findings: &mut Findings) -> Task
             check_task(task, &path, false, &mut tree, findings);
         }
     }
-    let mut first_use: HashMap<&str, &str> = HashMap::new();
-    for task in &tree.tasks {
-        if let Some(first) = first_use.insert(&task.id, &task.path) {
-            findings.error(field(&task.path, "id"), format!("duplicate task id '{}' (also used at {first})", task.id));
-            first_use.insert(&task.id, first);
-        }
-    }
+    report_duplicate_ids(tree.tasks.iter().map(|t| (t.id.as_str(), t.path.as_str())), "task", findings);
     tree
 }
 
@@ -92,18 +88,14 @@ fn check_task(task: &Value, path: &str, in_dag: bool, tree: &mut TaskTree, findi
         findings.error(path, "{task, dependsOn} members belong in the tasks of an io.kestra.plugin.core.flow.Dag");
         return;
     }
-    let id = string_field(task, path, "id", findings);
-    match id {
-        None if task.get("id").is_none() => findings.error(field(path, "id"), "a task needs an 'id'"),
-        Some(id) => {
-            if let Some(problem) = id_problem(id, IdKind::Task) {
-                findings.error(field(path, "id"), format!("invalid task id: {problem}"));
-            }
-        }
-        None => {}
+    let id = required_string(task, path, "id", "a task", findings);
+    if let Some(problem) = id.and_then(|id| id_problem(id, IdKind::Task)) {
+        findings.error(field(path, "id"), format!("invalid task id: {problem}"));
     }
-    let task_type = string_field(task, path, "type", findings);
-    check_type(task, task_type, path, findings);
+    let task_type = required_string(task, path, "type", "a task", findings);
+    if let Some(name) = task_type {
+        check_type(name, path, findings);
+    }
     if let Some(id) = id {
         tree.tasks.push(TaskInfo { id: id.to_string(), task_type: task_type.map(str::to_string), path: path.into() });
     }
@@ -123,21 +115,17 @@ fn check_task(task: &Value, path: &str, in_dag: bool, tree: &mut TaskTree, findi
     check_children(task, task_type, path, tree, findings);
 }
 
-/// `type` is required, a qualified class name, and not a pre-0.17 alias.
-fn check_type(task: &Value, task_type: Option<&str>, path: &str, findings: &mut Findings) {
+/// `type` is a qualified class name, and not a pre-0.17 alias.
+fn check_type(name: &str, path: &str, findings: &mut Findings) {
     let path = field(path, "type");
-    match task_type {
-        None if task.get("type").is_none() => findings.error(path, "a task needs a 'type'"),
-        None => {}
-        Some(name) if !is_qualified_type(name) => findings.error(
-            path,
-            format!("'{name}' is not a fully qualified task type (e.g. io.kestra.plugin.core.log.Log)"),
-        ),
-        Some(name) if name.starts_with(LEGACY_CORE_PACKAGE) => findings.warning(
+    if !is_qualified_type(name) {
+        findings
+            .error(path, format!("'{name}' is not a fully qualified task type (e.g. io.kestra.plugin.core.log.Log)"));
+    } else if name.starts_with(LEGACY_CORE_PACKAGE) {
+        findings.warning(
             path,
             format!("'{name}' is a deprecated pre-0.17 type name; use its io.kestra.plugin.core or io.kestra.plugin.scripts name"),
-        ),
-        Some(_) => {}
+        );
     }
 }
 

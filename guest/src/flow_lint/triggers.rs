@@ -4,9 +4,11 @@
 use super::cron::cron_problem;
 use super::ids::{IdKind, id_problem, is_qualified_type};
 use super::tasks::TaskTree;
-use super::{Findings, check_bool_field, check_enum_field, field, kind, list_field, string_field};
+use super::{
+    Findings, check_bool_field, check_enum_field, field, kind, list_field, report_duplicate_ids, required_string,
+    string_field,
+};
 use serde_yaml_ng::Value;
-use std::collections::HashMap;
 
 /// The package of the core triggers.
 const CORE_TRIGGERS: &str = "io.kestra.plugin.core.trigger.";
@@ -17,39 +19,31 @@ const CORE_TRIGGER_NAMES: &[&str] = &["Schedule", "Flow", "Webhook", "ScheduleOn
 
 /// Checks the flow's `triggers`.
 pub(crate) fn check_triggers(document: &Value, tree: &TaskTree, findings: &mut Findings) {
-    let mut first_use: HashMap<String, String> = HashMap::new();
-    for (path, trigger) in list_field(document, "", "triggers", findings) {
+    let triggers = list_field(document, "", "triggers", findings);
+    for (path, trigger) in &triggers {
+        let (path, trigger) = (path.as_str(), *trigger);
         if !trigger.is_mapping() {
-            findings.error(&path, format!("a trigger must be a mapping with id and type, found {}", kind(trigger)));
+            findings.error(path, format!("a trigger must be a mapping with id and type, found {}", kind(trigger)));
             continue;
         }
-        match string_field(trigger, &path, "id", findings) {
-            None if trigger.get("id").is_none() => findings.error(field(&path, "id"), "a trigger needs an 'id'"),
-            None => {}
-            Some(id) => {
-                if let Some(problem) = id_problem(id, IdKind::Task) {
-                    findings.error(field(&path, "id"), format!("invalid trigger id: {problem}"));
-                }
-                if let Some(first) = first_use.get(id) {
-                    findings.error(field(&path, "id"), format!("duplicate trigger id '{id}' (also used at {first})"));
-                } else {
-                    first_use.insert(id.to_string(), path.clone());
-                }
-                if let Some(task) = tree.find(id) {
-                    findings.warning(
-                        field(&path, "id"),
-                        format!("trigger id '{id}' is also the id of the task at {}; use distinct ids", task.path),
-                    );
-                }
+        if let Some(id) = required_string(trigger, path, "id", "a trigger", findings) {
+            if let Some(problem) = id_problem(id, IdKind::Task) {
+                findings.error(field(path, "id"), format!("invalid trigger id: {problem}"));
+            }
+            if let Some(task) = tree.find(id) {
+                findings.warning(
+                    field(path, "id"),
+                    format!("trigger id '{id}' is also the id of the task at {}; use distinct ids", task.path),
+                );
             }
         }
-        check_bool_field(trigger, &path, "disabled", findings);
-        match string_field(trigger, &path, "type", findings) {
-            None if trigger.get("type").is_none() => findings.error(field(&path, "type"), "a trigger needs a 'type'"),
-            None => {}
-            Some(trigger_type) => check_trigger_type(trigger, trigger_type, &path, findings),
+        check_bool_field(trigger, path, "disabled", findings);
+        if let Some(trigger_type) = required_string(trigger, path, "type", "a trigger", findings) {
+            check_trigger_type(trigger, trigger_type, path, findings);
         }
     }
+    let ids = triggers.iter().filter_map(|(path, trigger)| Some((trigger.get("id")?.as_str()?, path.as_str())));
+    report_duplicate_ids(ids, "trigger", findings);
 }
 
 /// The type name, and the checks of the core triggers.
