@@ -5,6 +5,7 @@
 pub mod check;
 mod engine_config;
 pub mod error;
+pub mod flow_validate;
 pub mod kestra;
 pub mod output;
 pub mod profile;

@@ -4,6 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use truthound_kestra::flow_validate::{ValidateFormat, validate_files};
 use truthound_kestra::kestra::{Metric, metrics_line, outputs_line};
 use truthound_kestra::output::write_atomically;
 use truthound_kestra::profile::{LearnConfig, ProfileConfig, run_learn, run_profile};
@@ -28,6 +29,8 @@ enum Command {
     Profile(ProfileArgs),
     /// Learn a rule file from good data (profile, infer, verify on the same data).
     Learn(LearnArgs),
+    /// Kestra flows: validate flow files offline.
+    Flow(FlowArgs),
     /// Write the engine component (.wasm) for embedding in other hosts (Python, Node, browsers).
     Component {
         /// Where to write it.
@@ -119,6 +122,26 @@ struct EngineArgs {
     /// Rows per batch streamed into the engine.
     #[arg(long, value_name = "ROWS", default_value_t = 65_536)]
     batch_size: usize,
+}
+
+#[derive(Args)]
+struct FlowArgs {
+    #[command(subcommand)]
+    command: FlowCommand,
+}
+
+#[derive(Subcommand)]
+enum FlowCommand {
+    /// Lint Kestra flow files offline (ids, keys, tasks, Dag, retry, durations, cron, triggers,
+    /// inputs, typed outputs, outputs.<id> references). Exit 0: no errors, 2: errors, 3: unreadable.
+    Validate {
+        /// Flow files (YAML).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// `text`: one `FILE:PATH: severity: message` line per finding; `json`: one document.
+        #[arg(long, value_enum, default_value_t)]
+        format: ValidateFormat,
+    },
 }
 
 #[derive(Args)]
@@ -271,6 +294,7 @@ fn run(cli: Cli) -> Result<i32, RunError> {
         Command::Check(args) => check(args),
         Command::Profile(args) => profile(args),
         Command::Learn(args) => learn(args),
+        Command::Flow(FlowArgs { command: FlowCommand::Validate { files, format } }) => validate_files(&files, format),
         Command::Component { output } => {
             write_atomically(&output, GUEST_WASM)?;
             Ok(exit_code::SUCCESS)

@@ -15,6 +15,7 @@ use wasmtime_wasi::{ResourceTable, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiVie
 wasmtime::component::bindgen!({ world: "engine", path: "../wit", additional_derives: [PartialEq] });
 
 pub use exports::truthound::quality::diagnostics::SandboxReport;
+pub use exports::truthound::quality::flow_lint::{Finding, FindingSeverity};
 pub use exports::truthound::quality::report::{ReportFormat, RunInfo};
 pub use exports::truthound::quality::types::{
     CheckOptions, CheckResult, ColumnProfile, ErrorKind, LearnOptions, LearnResult, LearnedRule, ProfileOptions,
@@ -324,6 +325,11 @@ impl Session {
     /// Asks the guest to read `path` from inside its sandbox.
     pub fn probe_sandbox(&mut self, path: &str) -> Result<SandboxReport, RunError> {
         self.call(|b, s| b.truthound_quality_diagnostics().call_probe_sandbox(s, path).map(Ok))
+    }
+
+    /// Validates a Kestra flow document offline; no finding means no problem was found.
+    pub fn validate_flow(&mut self, yaml: &str) -> Result<Vec<Finding>, RunError> {
+        self.call(|b, s| b.truthound_quality_flow_lint().call_validate_flow(s, yaml).map(Ok))
     }
 }
 

@@ -17,6 +17,7 @@ macro_rules! convert_record {
     }};
 }
 
+mod flow_lint;
 mod profile;
 
 use crate::model;

@@ -1,0 +1,252 @@
+//! The task tree (kestra-syntax.md §1.3, §2, §3): every task in `tasks`, `errors`, `finally`,
+//! `afterExecution` and the children of flowable tasks (Parallel, Sequential, ForEach, If,
+//! Switch, Dag), its common properties, unique ids, and the Dag graph.
+
+use super::durations::check_duration;
+use super::graph::find_cycle;
+use super::ids::{IdKind, id_problem, is_qualified_type};
+use super::retry::check_retry;
+use super::{
+    Findings, check_bool_field, check_enum_field, field, item, kind, list_field, report_duplicate_ids, required_string,
+    string_field,
+};
+use serde_yaml_ng::Value;
+
+/// The Dag task, whose `tasks` are `{task, dependsOn}` wrappers.
+const DAG: &str = "io.kestra.plugin.core.flow.Dag";
+/// The Switch task, whose children are under `cases` and `defaults`.
+const SWITCH: &str = "io.kestra.plugin.core.flow.Switch";
+/// Task-list keys of the flow.
+const FLOW_TASK_LISTS: &[&str] = &["tasks", "errors", "finally", "afterExecution"];
+/// Task-list keys of flowable tasks.
+const CHILD_TASK_LISTS: &[&str] = &["tasks", "then", "else", "errors", "finally"];
+/// The package of script tasks, whose outputs are under `vars` (§3.5).
+const SCRIPTS_PACKAGE: &str = "io.kestra.plugin.scripts.";
+/// The pre-0.17 package of core tasks, renamed to `io.kestra.plugin.core`.
+const LEGACY_CORE_PACKAGE: &str = "io.kestra.core.tasks.";
+/// Log levels of `logLevel`.
+const LOG_LEVELS: &[&str] = &["ERROR", "WARN", "INFO", "DEBUG", "TRACE"];
+
+/// A task found in the tree.
+pub(crate) struct TaskInfo {
+    /// Its id.
+    pub id: String,
+    /// Its `type`, when it is a string.
+    pub task_type: Option<String>,
+    /// Where it is (the task mapping).
+    pub path: String,
+}
+
+impl TaskInfo {
+    /// Whether the task is a script task whose outputs are `vars`, `exitCode`, `outputFiles`.
+    pub(crate) fn is_script(&self) -> bool {
+        self.task_type.as_deref().is_some_and(|t| {
+            (t.starts_with(SCRIPTS_PACKAGE) && (t.ends_with(".Script") || t.ends_with(".Commands")))
+                || t.starts_with("io.kestra.core.tasks.scripts.")
+        })
+    }
+}
+
+/// Every task of a flow, in document order.
+#[derive(Default)]
+pub(crate) struct TaskTree {
+    /// The tasks.
+    pub tasks: Vec<TaskInfo>,
+}
+
+impl TaskTree {
+    /// The task with `id`.
+    pub(crate) fn find(&self, id: &str) -> Option<&TaskInfo> {
+        self.tasks.iter().find(|t| t.id == id)
+    }
+}
+
+/// Checks every task of the flow and returns the tree; `tasks` must be a non-empty list.
+pub(crate) fn check_task_tree(document: &Value, findings: &mut Findings) -> TaskTree {
+    match document.get("tasks") {
+        None | Some(Value::Null) => findings.error("tasks", "a flow needs a non-empty 'tasks' list"),
+        Some(Value::Sequence(items)) if items.is_empty() => findings.error("tasks", "'tasks' must not be empty"),
+        _ => {}
+    }
+    let mut tree = TaskTree::default();
+    for key in FLOW_TASK_LISTS {
+        for (path, task) in list_field(document, "", key, findings) {
+            check_task(task, &path, false, &mut tree, findings);
+        }
+    }
+    report_duplicate_ids(tree.tasks.iter().map(|t| (t.id.as_str(), t.path.as_str())), "task", findings);
+    tree
+}
+
+/// Checks one task and its children. `in_dag` is set for the `task:` of a Dag member.
+fn check_task(task: &Value, path: &str, in_dag: bool, tree: &mut TaskTree, findings: &mut Findings) {
+    if !task.is_mapping() {
+        findings.error(path, format!("a task must be a mapping with id and type, found {}", kind(task)));
+        return;
+    }
+    if task.get("task").is_some() && task.get("type").is_none() {
+        findings.error(path, "{task, dependsOn} members belong in the tasks of an io.kestra.plugin.core.flow.Dag");
+        return;
+    }
+    let id = required_string(task, path, "id", "a task", findings);
+    if let Some(problem) = id.and_then(|id| id_problem(id, IdKind::Task)) {
+        findings.error(field(path, "id"), format!("invalid task id: {problem}"));
+    }
+    let task_type = required_string(task, path, "type", "a task", findings);
+    if let Some(name) = task_type {
+        check_type(name, path, findings);
+    }
+    if let Some(id) = id {
+        tree.tasks.push(TaskInfo { id: id.to_string(), task_type: task_type.map(str::to_string), path: path.into() });
+    }
+    if task.get("dependsOn").is_some() {
+        let message = if in_dag {
+            "inside a Dag, dependsOn goes next to 'task:' in the member, not inside the task"
+        } else {
+            "dependsOn is not a task property (tasks run in list order); use io.kestra.plugin.core.flow.Dag with \
+             tasks: [{task: {...}, dependsOn: [...]}] for a graph"
+        };
+        findings.error(field(path, "dependsOn"), message);
+    }
+    check_common_properties(task, path, findings);
+    if let Some(script_type) = task_type.filter(|t| t.starts_with(SCRIPTS_PACKAGE)) {
+        check_script_body(task, script_type, path, findings);
+    }
+    check_children(task, task_type, path, tree, findings);
+}
+
+/// `type` is a qualified class name, and not a pre-0.17 alias.
+fn check_type(name: &str, path: &str, findings: &mut Findings) {
+    let path = field(path, "type");
+    if !is_qualified_type(name) {
+        findings
+            .error(path, format!("'{name}' is not a fully qualified task type (e.g. io.kestra.plugin.core.log.Log)"));
+    } else if name.starts_with(LEGACY_CORE_PACKAGE) {
+        findings.warning(
+            path,
+            format!("'{name}' is a deprecated pre-0.17 type name; use its io.kestra.plugin.core or io.kestra.plugin.scripts name"),
+        );
+    }
+}
+
+/// Properties of Kestra's `Task` class (§1.3) and the deprecated script properties (§3.2).
+fn check_common_properties(task: &Value, path: &str, findings: &mut Findings) {
+    string_field(task, path, "description", findings);
+    for key in ["disabled", "allowFailure", "allowWarning", "logToFile"] {
+        check_bool_field(task, path, key, findings);
+    }
+    check_enum_field(task, path, "logLevel", LOG_LEVELS, findings);
+    if let Some(run_if) = task.get("runIf").filter(|v| !v.is_string() && !v.is_bool()) {
+        findings.error(field(path, "runIf"), format!("runIf is one expression string, found {}", kind(run_if)));
+    }
+    if let Some(timeout) = task.get("timeout") {
+        check_duration(timeout, &field(path, "timeout"), true, findings);
+    }
+    if let Some(retry) = task.get("retry") {
+        check_retry(retry, &field(path, "retry"), false, findings);
+    }
+    if task.get("docker").is_some() {
+        findings.warning(
+            field(path, "docker"),
+            "'docker' is deprecated; use taskRunner: {type: io.kestra.plugin.scripts.runner.docker.Docker} and containerImage",
+        );
+    }
+    if task.get("runner").is_some() {
+        findings.warning(field(path, "runner"), "'runner' is deprecated (removed in 2.0); use taskRunner");
+    }
+}
+
+/// `*.Commands` script tasks need `commands` (a list), `*.Script` tasks need `script`.
+fn check_script_body(task: &Value, script_type: &str, path: &str, findings: &mut Findings) {
+    if script_type.ends_with(".Commands") {
+        match task.get("commands") {
+            None => findings.error(field(path, "commands"), format!("{script_type} requires 'commands'")),
+            Some(Value::Sequence(_)) => {}
+            Some(other) => {
+                findings.error(field(path, "commands"), format!("'commands' must be a list, found {}", kind(other)))
+            }
+        }
+    } else if script_type.ends_with(".Script") && task.get("script").is_none() {
+        findings.error(field(path, "script"), format!("{script_type} requires 'script'"));
+    }
+}
+
+/// Walks the child task lists of flowable tasks.
+fn check_children(task: &Value, task_type: Option<&str>, path: &str, tree: &mut TaskTree, findings: &mut Findings) {
+    for key in CHILD_TASK_LISTS {
+        if *key == "tasks" && task_type == Some(DAG) {
+            check_dag(task, path, tree, findings);
+            continue;
+        }
+        if !task.get(key).is_some_and(Value::is_sequence) {
+            continue;
+        }
+        for (child_path, child) in list_field(task, path, key, findings) {
+            check_task(child, &child_path, false, tree, findings);
+        }
+    }
+    if task_type == Some(SWITCH) {
+        for (child_path, child) in list_field(task, path, "defaults", findings) {
+            check_task(child, &child_path, false, tree, findings);
+        }
+        if let Some(Value::Mapping(cases)) = task.get("cases") {
+            for (case, tasks) in cases {
+                let case_path = field(&field(path, "cases"), case.as_str().unwrap_or("?"));
+                let Value::Sequence(tasks) = tasks else { continue };
+                for (index, child) in tasks.iter().enumerate() {
+                    check_task(child, &item(&case_path, index), false, tree, findings);
+                }
+            }
+        }
+    }
+}
+
+/// A Dag's members: `{task: {...}, dependsOn: [ids]}`, targets among the members, no cycle.
+fn check_dag(dag: &Value, path: &str, tree: &mut TaskTree, findings: &mut Findings) {
+    let members = list_field(dag, path, "tasks", findings);
+    if members.is_empty() {
+        findings.error(field(path, "tasks"), "a Dag needs a non-empty 'tasks' list of {task, dependsOn} members");
+    }
+    let mut edges: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut dependencies: Vec<(String, &str)> = Vec::new();
+    for (member_path, member) in &members {
+        let Value::Mapping(map) = member else {
+            findings.error(
+                member_path,
+                format!("a Dag member must be a mapping {{task, dependsOn}}, found {}", kind(member)),
+            );
+            continue;
+        };
+        for key in map.keys().filter_map(Value::as_str).filter(|k| !matches!(*k, "task" | "dependsOn")) {
+            let hint = if key == "type" || key == "id" { " (wrap the task in 'task:')" } else { "" };
+            findings.error(field(member_path, key), format!("a Dag member has only 'task' and 'dependsOn'{hint}"));
+        }
+        let Some(task) = member.get("task") else {
+            findings.error(field(member_path, "task"), "a Dag member needs a 'task'");
+            continue;
+        };
+        check_task(task, &field(member_path, "task"), true, tree, findings);
+        let Some(id) = task.get("id").and_then(Value::as_str) else { continue };
+        let mut targets = Vec::new();
+        for (dependency_path, dependency) in list_field(member, member_path, "dependsOn", findings) {
+            match dependency.as_str() {
+                Some(target) => {
+                    targets.push(target);
+                    dependencies.push((dependency_path, target));
+                }
+                None => {
+                    findings.error(dependency_path, format!("a dependency is a task id, found {}", kind(dependency)))
+                }
+            }
+        }
+        edges.push((id, targets));
+    }
+    for (dependency_path, target) in dependencies {
+        if !edges.iter().any(|(id, _)| *id == target) {
+            findings.error(dependency_path, format!("'{target}' is not the id of a task of this Dag"));
+        }
+    }
+    if let Some(cycle) = find_cycle(&edges) {
+        findings.error(field(path, "tasks"), format!("cyclic dependency: {}", cycle.join(" -> ")));
+    }
+}
