@@ -6,6 +6,7 @@ pub mod analyzers;
 pub mod checker;
 pub mod document;
 pub mod engines;
+pub mod flows;
 pub mod formats;
 pub mod json_syntax;
 pub mod learn;
