@@ -28,6 +28,8 @@ enum Command {
     Profile(ProfileArgs),
     /// Learn a rule file from good data (profile, infer, verify on the same data).
     Learn(LearnArgs),
+    /// Kestra flows: generate them.
+    Flow(FlowArgs),
     /// Write the engine component (.wasm) for embedding in other hosts (Python, Node, browsers).
     Component {
         /// Where to write it.
@@ -40,6 +42,18 @@ enum Command {
         #[arg(long, default_value = "/etc/passwd")]
         probe_file: String,
     },
+}
+
+#[derive(Args)]
+struct FlowArgs {
+    #[command(subcommand)]
+    command: FlowCommand,
+}
+
+#[derive(Subcommand)]
+enum FlowCommand {
+    /// Generate a Kestra flow (0.20 to 1.x) whose tasks run truthound-kestra.
+    Generate(Box<truthound_kestra::flow_generate::GenerateArgs>),
 }
 
 #[derive(Args)]
@@ -271,6 +285,9 @@ fn run(cli: Cli) -> Result<i32, RunError> {
         Command::Check(args) => check(args),
         Command::Profile(args) => profile(args),
         Command::Learn(args) => learn(args),
+        Command::Flow(FlowArgs { command: FlowCommand::Generate(args) }) => {
+            truthound_kestra::flow_generate::run_generate(&args)
+        }
         Command::Component { output } => {
             write_atomically(&output, GUEST_WASM)?;
             Ok(exit_code::SUCCESS)

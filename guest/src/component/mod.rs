@@ -17,6 +17,7 @@ macro_rules! convert_record {
     }};
 }
 
+mod flows;
 mod profile;
 
 use crate::model;

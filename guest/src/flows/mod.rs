@@ -22,6 +22,7 @@ pub use config::{
 pub use ids::{IdKind, is_valid as is_valid_id, sanitize as sanitize_id};
 pub use layout::{DAG_TYPE, PARALLEL_TYPE};
 pub use render::FlowGenerator;
+pub use serde_yaml_ng::Value as LabelValue;
 pub use tasks::{COMMANDS_TYPE, DOCKER_RUNNER, PROCESS_RUNNER, RULES_FILE};
 pub use templates::{
     CheckFlowParams, FlowKind, FlowParams, LearnFlowParams, PipelineParams, ProfileFlowParams, generate,

@@ -163,7 +163,7 @@ fn file(task: &str, name: &str) -> String {
 
 /// The seed's `generate_check_flow`: task `check_quality`, outputs `check_result`, `status`.
 pub fn generate_check_flow(params: &FlowParams) -> Result<String, FlowError> {
-    FlowGenerator.generate(&check_flow_config(params)?)
+    FlowGenerator.generate(&check_flow_config(params)?).map_err(params_field)
 }
 
 pub fn check_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
@@ -191,7 +191,7 @@ pub fn check_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
 
 /// The seed's `generate_profile_flow`: task `profile_data`, output `profile_result`.
 pub fn generate_profile_flow(params: &FlowParams) -> Result<String, FlowError> {
-    FlowGenerator.generate(&profile_flow_config(params)?)
+    FlowGenerator.generate(&profile_flow_config(params)?).map_err(params_field)
 }
 
 pub fn profile_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
@@ -213,7 +213,7 @@ pub fn profile_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError>
 
 /// The seed's `generate_learn_flow`: task `learn_schema`, outputs `learn_result`, `learned_rules`.
 pub fn generate_learn_flow(params: &FlowParams) -> Result<String, FlowError> {
-    FlowGenerator.generate(&learn_flow_config(params)?)
+    FlowGenerator.generate(&learn_flow_config(params)?).map_err(params_field)
 }
 
 pub fn learn_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
@@ -238,7 +238,7 @@ pub fn learn_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
 /// The seed's `generate_quality_pipeline`: `profile` and `learn` (optional) then `check`, which
 /// reads the learned rule file when no rules are given. Retry defaults to the seed's.
 pub fn generate_quality_pipeline(params: &FlowParams) -> Result<String, FlowError> {
-    FlowGenerator.generate(&pipeline_config(params)?)
+    FlowGenerator.generate(&pipeline_config(params)?).map_err(params_field)
 }
 
 pub fn pipeline_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
@@ -286,6 +286,22 @@ pub fn pipeline_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
     }
     config.outputs = outputs;
     Ok(config)
+}
+
+/// Names a field of the generated FlowConfig by the parameter it came from.
+fn params_field(mut error: FlowError) -> FlowError {
+    let field = error.field.as_str();
+    let task_field = field.strip_prefix("tasks[").and_then(|rest| rest.split_once("].")).map(|(_, name)| name);
+    let renamed = match (field, task_field) {
+        ("id", _) => "flow_id",
+        ("triggers[0].cron", _) => "schedule",
+        ("triggers[0].timezone", _) => "timezone",
+        (_, Some("engine_name")) => "engine",
+        (_, Some(name @ ("min_confidence" | "timeout_seconds" | "input_uri" | "rules"))) => name,
+        _ => return error,
+    };
+    error.field = renamed.to_string();
+    error
 }
 
 /// The seed's `generate_flow_yaml(config)`.

@@ -218,15 +218,15 @@ fn check_flow_matches_the_seed_shape() {
 fn invalid_configurations_name_the_field() {
     let rules = Some(Rules::Document(MATRIX_RULES.into()));
     let cases: Vec<(FlowKind, String, &str)> = vec![
-        (FlowKind::Check, r#"{"flow_id": "bad id", "rules": "[]"}"#.into(), "id"),
+        (FlowKind::Check, r#"{"flow_id": "bad id", "rules": "[]"}"#.into(), "flow_id"),
         (FlowKind::Check, r#"{"flow_id": "ok", "namespace": "Upper", "rules": "x"}"#.into(), "namespace"),
         (FlowKind::Check, r#"{"flow_id": "ok"}"#.into(), "rules"),
-        (FlowKind::Check, r#"{"flow_id": "ok", "rules": "x", "schedule": "0 25 * * *"}"#.into(), "triggers[0].cron"),
-        (FlowKind::Check, r#"{"flow_id": "ok", "rules": "x", "engine": "spark"}"#.into(), "tasks[0].engine_name"),
+        (FlowKind::Check, r#"{"flow_id": "ok", "rules": "x", "schedule": "0 25 * * *"}"#.into(), "schedule"),
+        (FlowKind::Check, r#"{"flow_id": "ok", "rules": "x", "engine": "spark"}"#.into(), "engine"),
         (FlowKind::Check, r#"{"flow_id": "ok", "rules": "x", "retry": {"policy": "linear"}}"#.into(), "retry.policy"),
         (FlowKind::Check, r#"{"flow_id": "ok", "rules": "x", "retyr": {}}"#.into(), "retyr"),
         (FlowKind::Profile, r#"{"flow_id": "ok", "rules": "x"}"#.into(), "rules"),
-        (FlowKind::Learn, r#"{"flow_id": "ok", "min_confidence": 2}"#.into(), "tasks[0].min_confidence"),
+        (FlowKind::Learn, r#"{"flow_id": "ok", "min_confidence": 2}"#.into(), "min_confidence"),
         (FlowKind::Pipeline, r#"{"flow_id": "ok"}"#.into(), "rules"),
         (FlowKind::Check, r#"{"flow_id": "ok", "rules": "x", "timezone": "UTC"}"#.into(), "timezone"),
         (
