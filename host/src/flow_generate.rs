@@ -57,6 +57,9 @@ pub struct GenerateArgs {
     /// The data the tasks read; without it the flow takes a `data_uri` STRING input.
     #[arg(long, value_name = "URI")]
     pub input_uri: Option<String>,
+    /// Default of the `data_uri` input, so that scheduled executions have data to read.
+    #[arg(long, value_name = "URI", conflicts_with = "input_uri")]
+    pub data_uri_default: Option<String>,
     /// A rule document embedded in the flow (check, pipeline).
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
@@ -139,6 +142,7 @@ impl GenerateArgs {
             || self.namespace.is_some()
             || self.input_uri.is_some()
             || self.rules.is_some()
+            || self.data_uri_default.is_some()
             || self.engine.is_some()
             || self.fail_on_error
             || self.no_fail_on_error
@@ -173,6 +177,9 @@ impl GenerateArgs {
         set!(flow_id, namespace, container_image);
         if let Some(uri) = &self.input_uri {
             params.input_uri = Some(uri.clone());
+        }
+        if let Some(uri) = &self.data_uri_default {
+            params.data_uri_default = Some(uri.clone());
         }
         if let Some(path) = &self.rules {
             params.rules = Some(Rules::Document(read(path, "rule document")?));

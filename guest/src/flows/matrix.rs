@@ -82,6 +82,8 @@ pub fn matrix_cases() -> Vec<MatrixCase> {
                                         flow_id: flow_id.into(),
                                         namespace: namespace.into(),
                                         input_uri: input_uri.map(str::to_string),
+                                        data_uri_default: (input_uri.is_none() && schedule.is_some())
+                                            .then(|| "/data/orders.csv".to_string()),
                                         rules,
                                         fail_on_error: matches!(kind, FlowKind::Check | FlowKind::Pipeline)
                                             .then_some(!rules_as_list),
@@ -159,6 +161,7 @@ pub fn serde_json_document(params: &FlowParams) -> String {
     });
     let optional = [
         ("input_uri", params.input_uri.clone().map(Value::String)),
+        ("data_uri_default", params.data_uri_default.clone().map(Value::String)),
         ("rules", rules),
         ("fail_on_error", params.fail_on_error.map(Value::Bool)),
         ("schedule", params.schedule.clone().map(Value::String)),

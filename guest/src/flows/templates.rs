@@ -2,8 +2,8 @@
 //! `generate_learn_flow`, `generate_quality_pipeline`, from one parameter record.
 
 use super::config::{
-    Concurrency, DEFAULT_CONTAINER_IMAGE, FlowConfig, Labels, OutputConfig, RetryConfig, RetryPolicy, Rules,
-    TaskConfig, TaskRunner, TaskType, TriggerConfig, TriggerType,
+    Concurrency, DEFAULT_CONTAINER_IMAGE, FlowConfig, InputConfig, Labels, OutputConfig, RetryConfig, RetryPolicy,
+    Rules, TaskConfig, TaskRunner, TaskType, TriggerConfig, TriggerType,
 };
 use super::{FlowError, FlowGenerator};
 use serde::Deserialize;
@@ -30,6 +30,8 @@ pub struct FlowParams {
     pub namespace: String,
     /// The data; without it the flow declares a `data_uri` STRING input.
     pub input_uri: Option<String>,
+    /// Default of the `data_uri` input (so that scheduled executions have data to read).
+    pub data_uri_default: Option<String>,
     /// check, pipeline: a rule document (text) or a list of rules.
     pub rules: Option<Rules>,
     #[serde(alias = "engine")]
@@ -64,6 +66,7 @@ impl Default for FlowParams {
             flow_id: String::new(),
             namespace: "default".into(),
             input_uri: None,
+            data_uri_default: None,
             rules: None,
             engine_name: "truthound".into(),
             fail_on_error: None,
@@ -110,7 +113,17 @@ fn base(params: &FlowParams, description: &str) -> FlowConfig {
             ..TriggerConfig::default()
         });
     }
+    let mut inputs = Vec::new();
+    if let Some(default) = &params.data_uri_default {
+        inputs.push(InputConfig {
+            name: "data_uri".into(),
+            default: Some(serde_yaml_ng::Value::String(default.clone())),
+            description: "URI of the data (defaults for scheduled executions)".into(),
+            ..InputConfig::default()
+        });
+    }
     FlowConfig {
+        inputs,
         id: params.flow_id.clone(),
         namespace: params.namespace.clone(),
         description: params.description.clone().unwrap_or_else(|| description.into()),
@@ -128,6 +141,9 @@ fn base(params: &FlowParams, description: &str) -> FlowConfig {
 fn common_checks(params: &FlowParams) -> Result<(), FlowError> {
     if params.flow_id.is_empty() {
         return Err(FlowError::new("flow_id", "a flow needs an id"));
+    }
+    if params.data_uri_default.is_some() && params.input_uri.is_some() {
+        return Err(FlowError::new("data_uri_default", "give either input_uri or data_uri_default"));
     }
     if params.timezone.is_some() && params.schedule.is_none() {
         return Err(FlowError::new("timezone", "a timezone needs a schedule"));

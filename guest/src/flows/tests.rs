@@ -169,6 +169,11 @@ fn every_matrix_flow_parses_back_to_its_configuration() {
             assert_eq!(inputs.len(), 1, "{label}");
             assert_eq!(inputs[0]["id"].as_str(), Some("data_uri"));
             assert_eq!(inputs[0]["type"].as_str(), Some("STRING"));
+            assert_eq!(
+                inputs[0].get("defaults").and_then(Value::as_str),
+                params.data_uri_default.as_deref(),
+                "{label}"
+            );
         } else {
             assert!(inputs.is_empty(), "{label}");
         }
