@@ -312,3 +312,20 @@ fn the_generation_matrix_is_available_to_host_tests() {
         assert!(!script_tasks(&flow).is_empty(), "{label}");
     }
 }
+
+#[test]
+fn a_flow_config_document_generates_a_dag_through_the_cli() {
+    let work = tempfile::tempdir().unwrap();
+    let config = work.path().join("flow.yaml");
+    let document = flows::matrix::CUSTOM_DOCUMENTS.iter().find(|(label, _)| *label == "custom/dag").unwrap().1;
+    std::fs::write(&config, document).unwrap();
+    let yaml = generate(&["flow", "generate", "--config", config.to_str().unwrap()]);
+    assert_eq!(yaml, flows::generate(FlowKind::Custom, document).unwrap());
+    let flow: Value = serde_yaml_ng::from_str(&yaml).unwrap();
+    assert_eq!(flow["tasks"][0]["type"].as_str(), Some(DAG));
+    // Options need a kind; a kind takes parameters, not a FlowConfig.
+    run(&["flow", "generate", "--config", config.to_str().unwrap(), "--flow-id", "x"]).expect_code(2);
+    let wrong = run(&["flow", "generate", "check", "--config", config.to_str().unwrap()]);
+    wrong.expect_code(2);
+    assert!(wrong.stderr.contains("unknown field"), "{}", wrong.stderr);
+}

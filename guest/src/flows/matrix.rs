@@ -122,16 +122,38 @@ pub fn matrix_cases() -> Vec<MatrixCase> {
     cases
 }
 
-/// `(label, yaml)` for every case of the matrix.
+/// Whole FlowConfig documents: graphs (Dag), independent tasks (Parallel), every trigger type,
+/// inputs, labels as a list, concurrency with behaviour, per-task retries and conditions.
+pub const CUSTOM_DOCUMENTS: &[(&str, &str)] = &[
+    (
+        "custom/dag",
+        "id: graph\nnamespace: company.data\ntask_runner: process\ntasks:\n  - {id: learn_a, task_type: learn, input_uri: /a.csv}\n  - {id: learn_b, task_type: learn, input_uri: /b.csv, min_confidence: 0.95}\n  - {id: check_a, rules_from: learn_a, input_uri: /a.csv, retry: {policy: constant, initial_delay_seconds: 5, max_duration_seconds: 60}}\n  - {id: check_b, rules_from: learn_b, depends_on: [check_a], input_uri: /b.csv, fail_on_error: false}\noutputs:\n  - {name: a_status, value: \"{{ outputs.check_a.vars.status }}\"}\n  - {name: b_passed, type: BOOLEAN, value: \"{{ outputs.check_b.vars.is_success }}\"}\n",
+    ),
+    (
+        "custom/parallel",
+        "id: profiles\nnamespace: company.data\nparallel: true\nlabels: [\"env=prod\", \"team: data\"]\nconcurrency: {limit: 2, behavior: cancel}\ninputs:\n  - {name: run_b, type: BOOLEAN, required: false, default: true}\ntasks:\n  - {id: profile_a, task_type: profile, input_uri: /a.csv, timeout_seconds: 0.5}\n  - {id: profile_b, task_type: profile, input_uri: /b.csv, conditions: [\"{{ inputs.run_b }}\"]}\ntriggers:\n  - {id: after_load, type: flow, flow_id: load, namespace: company.raw, states: [SUCCESS, WARNING]}\n  - {id: hook, type: webhook, key: abc-123}\n  - {id: nightly, type: schedule, cron: \"30 2 * * 1-5\", timezone: America/New_York}\n",
+    ),
+    (
+        "custom/production-like",
+        "id: prod_orders\nnamespace: production\nretry: {max_attempts: 3, initial_delay_seconds: 30, policy: exponential}\nconcurrency: 1\ndisabled: true\nvariables: {owner: data-team, threshold: 0.9}\ntasks:\n  - id: check\n    rules:\n      - {type: not_null, column: id}\n      - {type: unique, column: id}\n",
+    ),
+];
+
+/// `(label, yaml)` for every case of the matrix, then the custom documents.
 pub fn generation_matrix() -> Vec<(String, String)> {
-    matrix_cases()
+    let mut out: Vec<(String, String)> = matrix_cases()
         .into_iter()
         .map(|case| {
             let document = serde_json_document(&case.params);
             let yaml = generate(case.kind, &document).unwrap_or_else(|e| panic!("{}: {e}", case.label));
             (case.label, yaml)
         })
-        .collect()
+        .collect();
+    for (label, document) in CUSTOM_DOCUMENTS {
+        let yaml = generate(FlowKind::Custom, document).unwrap_or_else(|e| panic!("{label}: {e}"));
+        out.push((label.to_string(), yaml));
+    }
+    out
 }
 
 /// The parameters as the JSON document a host would pass (exercises deserialisation too).

@@ -5,6 +5,7 @@
 mod config;
 mod ids;
 mod layout;
+#[doc(hidden)]
 pub mod matrix;
 mod render;
 mod tasks;

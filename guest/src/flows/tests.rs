@@ -200,7 +200,30 @@ fn every_matrix_flow_parses_back_to_its_configuration() {
 #[test]
 fn the_matrix_is_exposed_as_label_and_yaml() {
     let matrix = matrix::generation_matrix();
-    assert_eq!(matrix.len(), matrix_cases().len());
+    assert_eq!(matrix.len(), matrix_cases().len() + matrix::CUSTOM_DOCUMENTS.len());
+    let by_label = |label: &str| -> Value {
+        serde_yaml_ng::from_str(&matrix.iter().find(|(l, _)| l == label).unwrap().1).unwrap()
+    };
+    let dag = by_label("custom/dag");
+    assert_eq!(dag["tasks"][0]["type"].as_str(), Some(DAG_TYPE));
+    let members = dag["tasks"][0]["tasks"].as_sequence().unwrap();
+    let order: Vec<&str> = members.iter().map(|m| m["task"]["id"].as_str().unwrap()).collect();
+    assert_eq!(order, ["learn_a", "learn_b", "check_a", "check_b"]);
+    assert_eq!(members[3]["dependsOn"], serde_yaml_ng::from_str::<Value>("[check_a, learn_b]").unwrap());
+    assert_eq!(
+        members[2]["task"]["inputFiles"]["rules.yaml"].as_str(),
+        Some("{{ outputs.learn_a.outputFiles['rules.yaml'] }}")
+    );
+    assert_eq!(dag["outputs"][1]["type"].as_str(), Some("BOOLEAN"));
+    let parallel = by_label("custom/parallel");
+    assert_eq!(parallel["tasks"][0]["type"].as_str(), Some(PARALLEL_TYPE));
+    assert_eq!(parallel["labels"]["team"].as_str(), Some("data"));
+    assert_eq!(parallel["concurrency"]["behavior"].as_str(), Some("CANCEL"));
+    assert_eq!(parallel["tasks"][0]["tasks"][0]["timeout"].as_str(), Some("PT0.5S"));
+    assert_eq!(parallel["triggers"][0]["conditions"][0]["namespace"].as_str(), Some("company.raw"));
+    let production = by_label("custom/production-like");
+    assert_eq!(production["disabled"], Value::Bool(true));
+    assert_eq!(production["variables"]["threshold"].as_f64(), Some(0.9));
     assert!(matrix.iter().all(|(label, yaml)| !label.is_empty() && yaml.starts_with("id: ")));
 }
 
