@@ -301,6 +301,11 @@ mod tests {
             let text = to_yaml(&[("k".into(), Node::Text(s.into()))]);
             let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
             assert_eq!(value["k"], serde_yaml_ng::Value::String(s.into()), "{s:?} as {text}");
+            let nested = Node::Seq(vec![Node::Text(s.into()), Node::Map(vec![("m".into(), Node::Text(s.into()))])]);
+            let text = to_yaml(&[("k".into(), nested)]);
+            let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+            assert_eq!(value["k"][0], serde_yaml_ng::Value::String(s.into()), "{s:?} as {text}");
+            assert_eq!(value["k"][1]["m"], serde_yaml_ng::Value::String(s.into()), "{s:?} as {text}");
         }
     }
 
