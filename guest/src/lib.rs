@@ -7,6 +7,7 @@ pub mod checker;
 pub mod document;
 pub mod engines;
 pub mod flow_lint;
+pub mod flows;
 pub mod formats;
 pub mod json_syntax;
 pub mod learn;

@@ -5,12 +5,16 @@
 pub mod check;
 mod engine_config;
 pub mod error;
+pub mod flow_generate;
 pub mod flow_validate;
 pub mod kestra;
 pub mod output;
 pub mod profile;
 pub mod runtime;
 pub mod source;
+
+/// The flow generator (linked natively; the engine component exports the same as `flows`).
+pub use truthound_guest::flows;
 
 pub use check::{CheckConfig, CheckReport, Preset, run_check};
 pub use error::{RunError, exit_code};

@@ -29,7 +29,7 @@ enum Command {
     Profile(ProfileArgs),
     /// Learn a rule file from good data (profile, infer, verify on the same data).
     Learn(LearnArgs),
-    /// Kestra flows: validate flow files offline.
+    /// Kestra flows: generate them, and validate flow files offline.
     Flow(FlowArgs),
     /// Write the engine component (.wasm) for embedding in other hosts (Python, Node, browsers).
     Component {
@@ -132,6 +132,8 @@ struct FlowArgs {
 
 #[derive(Subcommand)]
 enum FlowCommand {
+    /// Generate a Kestra flow (0.20 to 1.x) whose tasks run truthound-kestra.
+    Generate(Box<truthound_kestra::flow_generate::GenerateArgs>),
     /// Lint Kestra flow files offline (ids, keys, tasks, Dag, retry, durations, cron, triggers,
     /// inputs, typed outputs, outputs.<id> references). Exit 0: no errors, 2: errors, 3: unreadable.
     Validate {
@@ -295,6 +297,9 @@ fn run(cli: Cli) -> Result<i32, RunError> {
         Command::Profile(args) => profile(args),
         Command::Learn(args) => learn(args),
         Command::Flow(FlowArgs { command: FlowCommand::Validate { files, format } }) => validate_files(&files, format),
+        Command::Flow(FlowArgs { command: FlowCommand::Generate(args) }) => {
+            truthound_kestra::flow_generate::run_generate(&args)
+        }
         Command::Component { output } => {
             write_atomically(&output, GUEST_WASM)?;
             Ok(exit_code::SUCCESS)

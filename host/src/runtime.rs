@@ -16,6 +16,7 @@ wasmtime::component::bindgen!({ world: "engine", path: "../wit", additional_deri
 
 pub use exports::truthound::quality::diagnostics::SandboxReport;
 pub use exports::truthound::quality::flow_lint::{Finding, FindingSeverity};
+pub use exports::truthound::quality::flows::{FlowKind, IdKind};
 pub use exports::truthound::quality::report::{ReportFormat, RunInfo};
 pub use exports::truthound::quality::types::{
     CheckOptions, CheckResult, ColumnProfile, ErrorKind, LearnOptions, LearnResult, LearnedRule, ProfileOptions,
@@ -320,6 +321,12 @@ impl Session {
         format: ReportFormat,
     ) -> Result<String, RunError> {
         self.call(|b, s| b.truthound_quality_report().call_render_learn(s, result, row_count, info, format).map(Ok))
+    }
+
+    /// Generates a Kestra flow inside the engine (the same code the host links natively; this
+    /// is the path other hosts and browsers take).
+    pub fn generate_flow(&mut self, kind: FlowKind, config_document: &str) -> Result<String, RunError> {
+        self.call(|b, s| b.truthound_quality_flows().call_generate(s, kind, config_document))
     }
 
     /// Asks the guest to read `path` from inside its sandbox.

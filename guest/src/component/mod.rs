@@ -18,6 +18,7 @@ macro_rules! convert_record {
 }
 
 mod flow_lint;
+mod flows;
 mod profile;
 
 use crate::model;
