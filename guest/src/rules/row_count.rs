@@ -58,15 +58,25 @@ impl Rule for RowCount {
     fn plan(&mut self, _planner: &mut Planner) {}
     fn evaluate(&self, table: &Table<'_>, _mostly: f64) -> Outcome {
         let rows = table.rows;
-        let passed = self.min.is_none_or(|m| rows >= m) && self.max.is_none_or(|m| rows <= m);
-        let bounds = match (self.min, self.max) {
-            (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
-            (Some(lo), None) => format!("at least {lo}"),
-            (None, Some(hi)) => format!("at most {hi}"),
-            (None, None) => "any number of".into(),
-        };
+        let passed = count_within(rows, self.min, self.max);
+        let bounds = describe_count_bounds(self.min, self.max);
         let verdict = if passed { "within" } else { "outside" };
         let message = format!("{rows} rows, {verdict} the expected {bounds} rows");
         Outcome { passed, evaluated: 0, unexpected: 0, samples: Vec::new(), observed: Value::from(rows), message }
+    }
+}
+
+/// Whether `count` lies within the inclusive, optional bounds (row and column counts).
+pub(super) fn count_within(count: u64, min: Option<u64>, max: Option<u64>) -> bool {
+    min.is_none_or(|m| count >= m) && max.is_none_or(|m| count <= m)
+}
+
+/// "between 1 and 5", "at least 1", "at most 5" or "any number of".
+pub(super) fn describe_count_bounds(min: Option<u64>, max: Option<u64>) -> String {
+    match (min, max) {
+        (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
+        (Some(lo), None) => format!("at least {lo}"),
+        (None, Some(hi)) => format!("at most {hi}"),
+        (None, None) => "any number of".into(),
     }
 }

@@ -2,6 +2,7 @@
 //! `columns_match_ordered_list`. They read the source's full column list, also when the host
 //! feeds only the columns other rules need.
 
+use super::row_count::{count_within, describe_count_bounds};
 use super::{Outcome, ParamDoc, Planner, Rule, RuleDoc, RuleType, Shape, Table};
 use crate::document::RuleSpec;
 use arrow_schema::Schema;
@@ -186,13 +187,10 @@ impl Rule for ColumnCount {
     fn plan(&mut self, _planner: &mut Planner) {}
     fn evaluate(&self, table: &Table<'_>, _mostly: f64) -> Outcome {
         let count = table.schema.fields().len() as u64;
-        let passed = self.min.is_none_or(|m| count >= m) && self.max.is_none_or(|m| count <= m);
-        let expected = match (self.value, self.min, self.max) {
-            (Some(value), _, _) => format!("exactly {value}"),
-            (None, Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
-            (None, Some(lo), None) => format!("at least {lo}"),
-            (None, None, Some(hi)) => format!("at most {hi}"),
-            (None, None, None) => "any number of".into(),
+        let passed = count_within(count, self.min, self.max);
+        let expected = match self.value {
+            Some(value) => format!("exactly {value}"),
+            None => describe_count_bounds(self.min, self.max),
         };
         let verdict = if passed { "as expected" } else { "expected" };
         table_outcome(passed, Value::from(count), format!("the data has {count} columns, {verdict}: {expected}"))
