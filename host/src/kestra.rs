@@ -31,6 +31,35 @@ impl Metric {
     }
 }
 
+/// Levels of protocol log lines (Kestra's slf4j levels: `WARN`, not `WARNING`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+impl LogLevel {
+    /// The level's name in the protocol.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Trace => "TRACE",
+            LogLevel::Debug => "DEBUG",
+            LogLevel::Info => "INFO",
+            LogLevel::Warn => "WARN",
+            LogLevel::Error => "ERROR",
+        }
+    }
+}
+
+/// `::{"logs":[{"level":..,"message":..}]}::`: Kestra logs the message at that level through the
+/// task's logger. Print it on stdout: any line on stderr can turn the task into a WARNING.
+pub fn logs_line(level: LogLevel, message: &str) -> String {
+    protocol_line(&json!({ "logs": [{ "level": level.as_str(), "message": message }] }).to_string())
+}
+
 /// `::{"outputs":<payload>}::` for an already serialised compact JSON object.
 pub fn outputs_line(compact_payload: &str) -> String {
     debug_assert!(!compact_payload.contains('\n'), "protocol payloads are single-line JSON");
@@ -81,5 +110,13 @@ mod tests {
         let parsed: Value = serde_json::from_str(&line[2..line.len() - 2]).unwrap();
         assert_eq!(parsed["metrics"][0], json!({"name": "rows", "type": "counter", "value": 3.0, "tags": {}}));
         assert_eq!(parsed["metrics"][1]["type"], "timer");
+    }
+
+    #[test]
+    fn log_lines_use_kestras_level_names() {
+        let line = logs_line(LogLevel::Warn, "careful\u{2028}now");
+        assert!(!line.contains('\u{2028}'));
+        let parsed: Value = serde_json::from_str(&line[2..line.len() - 2]).unwrap();
+        assert_eq!(parsed, json!({"logs": [{"level": "WARN", "message": "careful\u{2028}now"}]}));
     }
 }
