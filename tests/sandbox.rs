@@ -7,7 +7,7 @@ use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use truthound_kestra::runtime::{CheckOptions, ReportSeverity, RuleFormat};
-use truthound_kestra::{Limits, RunError, Runtime};
+use truthound_kestra::{DataQualityError, ErrorKind, Limits, Runtime};
 
 fn options() -> CheckOptions {
     CheckOptions {
@@ -56,7 +56,8 @@ fn a_deadline_interrupts_the_engine_mid_call_and_the_runtime_stays_usable() {
     let checker = session.create_checker("- {type: unique, column: v}", options()).unwrap();
     let started = Instant::now();
     let error = session.feed(checker, &ipc).unwrap_err();
-    assert!(matches!(&error, RunError::Engine(m) if m.contains("exceeded its timeout of 0.15 s")), "{error}");
+    assert!(matches!(error.kind, ErrorKind::Engine { .. }), "{error}");
+    assert!(error.message.contains("exceeded its timeout of 0.15 s"), "{error}");
     assert!(started.elapsed() < Duration::from_secs(5), "the interrupt came late: {:?}", started.elapsed());
     assert_eq!(error.exit_code(), 4);
 
@@ -72,7 +73,8 @@ fn the_memory_limit_stops_the_engine_with_a_clear_error() {
     let mut session = runtime.session(Limits { memory_bytes: 16 << 20, ..Limits::default() }).unwrap();
     let checker = session.create_checker("- {type: unique, column: v}", options()).unwrap();
     let error = session.feed(checker, &big_ipc(1_000_000)).unwrap_err();
-    assert!(matches!(&error, RunError::Engine(m) if m.contains("memory limit of 16 MiB")), "{error}");
+    assert!(matches!(error.kind, ErrorKind::Engine { .. }), "{error}");
+    assert!(error.message.contains("memory limit of 16 MiB"), "{error}");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! A check run: plan the rules in the engine (one or several instances), stream the data into
 //! it, finish and render.
 
-use crate::error::RunError;
+use crate::error::DataQualityError;
 use crate::runtime::{
     CheckOptions, CheckResult, CheckerHandle, Limits, ReportFormat, ReportSeverity, RuleFormat, RunInfo, Runtime,
     Session, Status,
@@ -91,7 +91,7 @@ pub struct CheckReport {
 
 impl CheckReport {
     /// Renders the result (the seed's envelope as JSON or YAML, or Markdown).
-    pub fn render(&mut self, format: ReportFormat) -> Result<String, RunError> {
+    pub fn render(&mut self, format: ReportFormat) -> Result<String, DataQualityError> {
         self.session.render_check(&self.result, &self.info, format)
     }
 
@@ -124,7 +124,7 @@ pub fn run_check(
     uri: &str,
     rule_document: &str,
     config: &CheckConfig,
-) -> Result<CheckReport, RunError> {
+) -> Result<CheckReport, DataQualityError> {
     let started = Instant::now();
     let shards = start_shards(runtime, rule_document, config)?;
     let mut all_columns: Vec<String> = Vec::new();
@@ -133,9 +133,9 @@ pub fn run_check(
             all_columns.push(column.clone());
         }
     }
-    let read_options = ReadOptions { columns: Some(all_columns), batch_size: config.batch_size };
+    let read_options = ReadOptions { columns: Some(all_columns), batch_size: config.batch_size, format: None };
     let inputs = spawn_reader(uri.to_string(), read_options, shards.iter().map(|s| Some(s.columns.clone())).collect());
-    let outcomes: Vec<(Shard, Result<Option<CheckResult>, RunError>)> = std::thread::scope(|scope| {
+    let outcomes: Vec<(Shard, Result<Option<CheckResult>, DataQualityError>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = shards
             .into_iter()
             .zip(inputs)
@@ -151,9 +151,9 @@ pub fn run_check(
     // A failed shard makes the reader stop, so the other shards see their input end early:
     // report the failure, whichever shard it came from.
     let (shards, outcomes): (Vec<Shard>, Vec<_>) = outcomes.into_iter().unzip();
-    let finished = outcomes.into_iter().collect::<Result<Vec<_>, RunError>>()?;
+    let finished = outcomes.into_iter().collect::<Result<Vec<_>, DataQualityError>>()?;
     let Some(mut results) = finished.into_iter().collect::<Option<Vec<CheckResult>>>() else {
-        return Err(RunError::Data(format!("{uri}: the reader stopped unexpectedly")));
+        return Err(DataQualityError::load_data(uri, format!("{uri}: the reader stopped unexpectedly")));
     };
     let mut sessions: Vec<Session> = shards.into_iter().map(|s| s.session).collect();
     let mut session = sessions.swap_remove(0);
@@ -168,7 +168,7 @@ pub fn run_check(
 }
 
 /// One session and checker per shard, each planning its share of the rules.
-fn start_shards(runtime: &Runtime, rule_document: &str, config: &CheckConfig) -> Result<Vec<Shard>, RunError> {
+fn start_shards(runtime: &Runtime, rule_document: &str, config: &CheckConfig) -> Result<Vec<Shard>, DataQualityError> {
     let limits = Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout };
     let shard_count = shard_count(config);
     (0..shard_count)
@@ -190,7 +190,10 @@ fn start_shards(runtime: &Runtime, rule_document: &str, config: &CheckConfig) ->
 
 /// Feeds one shard everything the reader sends it and finishes it. `None` means its input
 /// ended early because another shard failed (that shard reports the error).
-fn run_shard(shard: &mut Shard, input: &Receiver<Result<Encoded, RunError>>) -> Result<Option<CheckResult>, RunError> {
+fn run_shard(
+    shard: &mut Shard,
+    input: &Receiver<Result<Encoded, DataQualityError>>,
+) -> Result<Option<CheckResult>, DataQualityError> {
     loop {
         let next = match input.recv_timeout(shard.session.remaining()) {
             Ok(next) => next?,
@@ -233,10 +236,10 @@ pub(crate) fn spawn_reader(
     uri: String,
     options: ReadOptions,
     shard_columns: Vec<Option<Vec<String>>>,
-) -> Vec<Receiver<Result<Encoded, RunError>>> {
+) -> Vec<Receiver<Result<Encoded, DataQualityError>>> {
     let (senders, receivers): (Vec<_>, Vec<_>) = shard_columns.iter().map(|_| sync_channel(BATCHES_IN_FLIGHT)).unzip();
     std::thread::spawn(move || {
-        let send_all = || -> Result<(), RunError> {
+        let send_all = || -> Result<(), DataQualityError> {
             let data = source::open(&uri, &options)?;
             let source_schema = encode_ipc(&data.source_schema, None)?;
             for sender in &senders {
@@ -290,16 +293,20 @@ fn project(schema: &SchemaRef, projection: &Option<Vec<usize>>) -> SchemaRef {
     }
 }
 
-fn project_batch(batch: &RecordBatch, projection: &Option<Vec<usize>>) -> Result<RecordBatch, RunError> {
+fn project_batch(batch: &RecordBatch, projection: &Option<Vec<usize>>) -> Result<RecordBatch, DataQualityError> {
     match projection {
-        Some(indices) => batch.project(indices).map_err(|e| RunError::Data(format!("cannot select columns: {e}"))),
+        Some(indices) => batch
+            .project(indices)
+            .map_err(|e| DataQualityError::script("load_data", format!("cannot select columns: {e}"))),
         None => Ok(batch.clone()),
     }
 }
 
 /// An Arrow IPC stream of the schema, then `batch` if any.
-fn encode_ipc(schema: &Schema, batch: Option<&RecordBatch>) -> Result<Vec<u8>, RunError> {
-    let fail = |e: arrow_schema::ArrowError| RunError::Data(format!("cannot encode a batch for the engine: {e}"));
+fn encode_ipc(schema: &Schema, batch: Option<&RecordBatch>) -> Result<Vec<u8>, DataQualityError> {
+    let fail = |e: arrow_schema::ArrowError| {
+        DataQualityError::serialization("arrow_ipc", "serialize", format!("cannot encode a batch for the engine: {e}"))
+    };
     let mut out = Vec::new();
     let mut writer = StreamWriter::try_new(&mut out, schema).map_err(fail)?;
     if let Some(batch) = batch {

@@ -1,6 +1,6 @@
 //! `truthound-kestra flow generate`: Kestra flow YAML from options or a FlowConfig document.
 
-use crate::error::{RunError, exit_code};
+use crate::error::{DataQualityError, exit_code};
 use crate::output::write_atomically;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -126,16 +126,18 @@ pub struct GenerateArgs {
     pub output: Option<PathBuf>,
 }
 
-fn usage(error: FlowError) -> RunError {
-    RunError::Usage(format!("invalid flow configuration: {error}"))
-}
-
-fn read(path: &PathBuf, what: &str) -> Result<String, RunError> {
+fn read(path: &PathBuf, what: &str) -> Result<String, DataQualityError> {
     std::fs::read_to_string(path)
-        .map_err(|e| RunError::Usage(format!("cannot read the {what} {}: {e}", path.display())))
+        .map_err(|e| DataQualityError::configuration(what, format!("cannot read the {what} {}: {e}", path.display())))
 }
 
 impl GenerateArgs {
+    /// A generator error as a `FlowError` naming the flow asked for.
+    fn flow_error(&self, error: FlowError) -> DataQualityError {
+        let message = format!("invalid flow configuration: {error}");
+        DataQualityError::flow(self.flow_id.as_deref(), self.namespace.as_deref(), &error.field, message)
+    }
+
     /// Whether any generator option is set (they need a kind).
     fn has_options(&self) -> bool {
         self.flow_id.is_some()
@@ -166,9 +168,9 @@ impl GenerateArgs {
     }
 
     /// The generator parameters: the --config document, then the options over it.
-    pub fn params(&self) -> Result<FlowParams, RunError> {
+    pub fn params(&self) -> Result<FlowParams, DataQualityError> {
         let mut params: FlowParams = match &self.config {
-            Some(path) => parse_document(&read(path, "flow configuration")?).map_err(usage)?,
+            Some(path) => parse_document(&read(path, "flow configuration")?).map_err(|e| self.flow_error(e))?,
             None => FlowParams::default(),
         };
         macro_rules! set {
@@ -257,13 +259,16 @@ impl GenerateArgs {
             let mut map = match std::mem::take(&mut params.labels) {
                 Labels::Map(map) => map,
                 Labels::List(_) => {
-                    return Err(RunError::Usage("--label cannot extend a list of labels; write them as a map".into()));
+                    return Err(DataQualityError::configuration(
+                        "label",
+                        "--label cannot extend a list of labels; write them as a map",
+                    ));
                 }
             };
             for label in &self.label {
-                let (key, value) = label
-                    .split_once('=')
-                    .ok_or_else(|| RunError::Usage(format!("--label {label:?} is not KEY=VALUE")))?;
+                let (key, value) = label.split_once('=').ok_or_else(|| {
+                    DataQualityError::configuration("label", format!("--label {label:?} is not KEY=VALUE"))
+                })?;
                 map.insert(key.to_string(), serde_yaml_ng_string(value));
             }
             params.labels = Labels::Map(map);
@@ -272,22 +277,24 @@ impl GenerateArgs {
     }
 
     /// The flow YAML these options describe.
-    pub fn yaml(&self) -> Result<String, RunError> {
+    pub fn yaml(&self) -> Result<String, DataQualityError> {
         let Some(kind) = self.kind else {
             let Some(path) = &self.config else {
-                return Err(RunError::Usage(
-                    "give a kind (check, profile, learn, pipeline) or --config with a FlowConfig document".into(),
+                return Err(DataQualityError::configuration(
+                    "kind",
+                    "give a kind (check, profile, learn, pipeline) or --config with a FlowConfig document",
                 ));
             };
             if self.has_options() {
-                return Err(RunError::Usage(
+                return Err(DataQualityError::configuration(
+                    "kind",
                     "options need a kind: `flow generate check|profile|learn|pipeline --config ...`; without a kind \
-                     --config is a whole FlowConfig"
-                        .into(),
+                     --config is a whole FlowConfig",
                 ));
             }
-            let config: FlowConfig = parse_document(&read(path, "flow configuration")?).map_err(usage)?;
-            return generate_flow_yaml(&config).map_err(usage);
+            let config: FlowConfig =
+                parse_document(&read(path, "flow configuration")?).map_err(|e| self.flow_error(e))?;
+            return generate_flow_yaml(&config).map_err(|e| self.flow_error(e));
         };
         let params = self.params()?;
         match kind {
@@ -296,7 +303,7 @@ impl GenerateArgs {
             FlowKindArg::Learn => generate_learn_flow(&params),
             FlowKindArg::Pipeline => generate_quality_pipeline(&params),
         }
-        .map_err(usage)
+        .map_err(|e| self.flow_error(e))
     }
 }
 
@@ -305,7 +312,7 @@ fn serde_yaml_ng_string(value: &str) -> truthound_guest::flows::LabelValue {
 }
 
 /// Runs `flow generate`.
-pub fn run_generate(args: &GenerateArgs) -> Result<i32, RunError> {
+pub fn run_generate(args: &GenerateArgs) -> Result<i32, DataQualityError> {
     let yaml = args.yaml()?;
     match &args.output {
         Some(path) => write_atomically(path, yaml.as_bytes())?,

@@ -2,7 +2,7 @@
 //! `flow-lint` interface and prints one line per finding (`FILE:PATH: error|warning: message`)
 //! or a JSON report.
 
-use crate::error::{RunError, exit_code};
+use crate::error::{DataQualityError, exit_code};
 use crate::runtime::{Finding, FindingSeverity, Limits, Runtime};
 use serde_json::json;
 use std::io::Write;
@@ -33,7 +33,7 @@ impl FileOutcome {
 
 /// Validates `files` and prints the findings on stdout. Exit code: 0 when no file has errors
 /// (warnings allowed), 2 when a file has errors, 3 when a file cannot be read.
-pub fn validate_files(files: &[PathBuf], format: ValidateFormat) -> Result<i32, RunError> {
+pub fn validate_files(files: &[PathBuf], format: ValidateFormat) -> Result<i32, DataQualityError> {
     let runtime = Runtime::new()?;
     let mut outcomes = Vec::with_capacity(files.len());
     for file in files {
@@ -50,13 +50,13 @@ pub fn validate_files(files: &[PathBuf], format: ValidateFormat) -> Result<i32, 
     std::io::stdout()
         .lock()
         .write_all(rendered.as_bytes())
-        .map_err(|e| RunError::Usage(format!("cannot write to stdout: {e}")))?;
+        .map_err(|e| DataQualityError::output("stdout", "stdout", format!("cannot write to stdout: {e}")))?;
     let unreadable = outcomes.iter().any(|o| o.findings.is_err());
     let errors: usize = outcomes.iter().map(|o| o.count(FindingSeverity::Error)).sum();
     Ok(if unreadable {
-        exit_code::DATA
+        exit_code::SCRIPT
     } else if errors > 0 {
-        exit_code::USAGE
+        exit_code::CONFIGURATION
     } else {
         exit_code::SUCCESS
     })

@@ -60,6 +60,13 @@ pub fn logs_line(level: LogLevel, message: &str) -> String {
     protocol_line(&json!({ "logs": [{ "level": level.as_str(), "message": message }] }).to_string())
 }
 
+/// The reference's `create_kestra_output(result, include_summary)`: `result` wrapped with its
+/// `status`, `is_success`, the current `timestamp` and (with `include_summary`) the `summary` of
+/// its counts. The engine's envelopes are built by the same function.
+pub fn create_kestra_output(result: Value, include_summary: bool) -> Value {
+    truthound_guest::report::kestra_output(result, &crate::check::utc_timestamp_now(), include_summary)
+}
+
 /// `::{"outputs":<payload>}::` for an already serialised compact JSON object.
 pub fn outputs_line(compact_payload: &str) -> String {
     debug_assert!(!compact_payload.contains('\n'), "protocol payloads are single-line JSON");
@@ -102,6 +109,17 @@ mod tests {
         let inner = &line[2..line.len() - 2];
         let parsed: Value = serde_json::from_str(inner).unwrap();
         assert_eq!(parsed["outputs"]["text"], "a\u{2028}b\u{0085}c\nd");
+    }
+
+    #[test]
+    fn kestra_output_summarises_the_counts_now() {
+        let output = create_kestra_output(json!({"status": "failed", "passed_count": 3, "failed_count": 1}), true);
+        assert_eq!(output["summary"]["pass_rate"], 0.75);
+        assert_eq!(output["summary"]["pass_rate_formatted"], "75.0%");
+        assert_eq!((&output["status"], &output["is_success"]), (&json!("failed"), &json!(false)));
+        let timestamp = output["timestamp"].as_str().unwrap();
+        assert!(timestamp.ends_with("+00:00") && timestamp.starts_with("20"), "{timestamp}");
+        assert!(create_kestra_output(json!({}), false).get("summary").is_none());
     }
 
     #[test]

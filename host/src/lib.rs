@@ -3,6 +3,7 @@
 //! component and speaks Kestra's script protocol.
 
 pub mod check;
+pub mod context;
 mod engine_config;
 pub mod error;
 pub mod flow_generate;
@@ -17,5 +18,6 @@ pub mod source;
 pub use truthound_guest::flows;
 
 pub use check::{CheckConfig, CheckReport, Preset, run_check};
-pub use error::{RunError, exit_code};
+pub use context::{ExecutionContext, get_execution_context, get_kestra_variable};
+pub use error::{DataQualityError, ErrorKind, exit_code};
 pub use runtime::{Limits, Runtime, Session};

@@ -1,17 +1,21 @@
 //! The `truthound-kestra` command line.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use truthound_kestra::context::{LoadedContext, get_execution_context};
 use truthound_kestra::flow_validate::{ValidateFormat, validate_files};
-use truthound_kestra::kestra::{Metric, metrics_line, outputs_line};
+use truthound_kestra::kestra::{LogLevel, Metric, logs_line, metrics_line, outputs_line};
 use truthound_kestra::output::write_atomically;
 use truthound_kestra::profile::{LearnConfig, ProfileConfig, run_learn, run_profile};
 use truthound_kestra::runtime::{
     GUEST_WASM, LearnOptions, ProfileOptions, ReportFormat, ReportSeverity, RuleFormat, Status,
 };
-use truthound_kestra::{CheckConfig, Limits, Preset, RunError, Runtime, exit_code, run_check};
+use truthound_kestra::{
+    CheckConfig, DataQualityError, ExecutionContext, Limits, Preset, Runtime, exit_code, run_check,
+};
 
 /// Data-quality validation for Kestra, with a sandboxed WebAssembly rule engine.
 #[derive(Parser)]
@@ -268,7 +272,18 @@ enum FormatArg {
 }
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go to stdout with exit 0; usage errors also get the error output.
+        Err(error) if error.use_stderr() => {
+            let _ = error.print();
+            let rendered = error.render().to_string();
+            let first_line = rendered.lines().next().unwrap_or_default().trim_start_matches("error: ");
+            let error = DataQualityError::configuration("arguments", first_line);
+            std::process::exit(fail(error, &get_execution_context().context));
+        }
+        Err(error) => error.exit(),
+    };
     // A panic is a bug of ours: one clear line instead of Rust's panic text, on any thread.
     std::panic::set_hook(Box::new(|info| {
         let message = info
@@ -280,22 +295,37 @@ fn main() {
         let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("error: internal error in truthound-kestra{place}: {message} (this is a bug; please report it)");
     }));
-    let code = match std::panic::catch_unwind(|| run(cli)) {
+    let loaded = get_execution_context();
+    let code = match std::panic::catch_unwind(|| run(cli, &loaded)) {
         Ok(Ok(code)) => code,
         Ok(Err(error)) => {
-            eprintln!("error: {error}");
-            error.exit_code()
+            eprintln!("error: {}", error.message);
+            fail(error, &loaded.context)
         }
-        Err(_) => exit_code::ENGINE,
+        Err(_) => fail(DataQualityError::engine("run", "internal error (this is a bug)", None), &loaded.context),
     };
     std::process::exit(code);
 }
 
-fn run(cli: Cli) -> Result<i32, RunError> {
+/// Prints the error output of a run that broke and returns its exit code.
+fn fail(error: DataQualityError, context: &ExecutionContext) -> i32 {
+    let error = error.with_context(context);
+    print_error_output(&error);
+    error.exit_code()
+}
+
+/// `::{"outputs":{"error":..,"status":"error","is_success":false}}::` on stdout, so that
+/// downstream tasks can branch on the error (never on stderr: Kestra reads both, but a stderr
+/// line turns the task into a warning).
+fn print_error_output(error: &DataQualityError) {
+    let _ = writeln!(std::io::stdout().lock(), "{}", outputs_line(&error.outputs().to_string()));
+}
+
+fn run(cli: Cli, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
     match cli.command {
-        Command::Check(args) => check(args),
-        Command::Profile(args) => profile(args),
-        Command::Learn(args) => learn(args),
+        Command::Check(args) => check(args, loaded),
+        Command::Profile(args) => profile(args, loaded),
+        Command::Learn(args) => learn(args, loaded),
         Command::Flow(FlowArgs { command: FlowCommand::Validate { files, format } }) => validate_files(&files, format),
         Command::Flow(FlowArgs { command: FlowCommand::Generate(args) }) => {
             truthound_kestra::flow_generate::run_generate(&args)
@@ -308,34 +338,50 @@ fn run(cli: Cli) -> Result<i32, RunError> {
     }
 }
 
-fn check(args: CheckArgs) -> Result<i32, RunError> {
+fn check(args: CheckArgs, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
+    print_context_warnings(loaded)?;
     let config = check_config(&args)?;
     let rule_document = match &args.rules {
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| RunError::Usage(format!("cannot read the rule document {}: {e}", path.display())))?,
+        Some(path) => std::fs::read_to_string(path).map_err(|e| {
+            DataQualityError::configuration("rules", format!("cannot read the rule document {}: {e}", path.display()))
+        })?,
         // JSON objects are YAML flow mappings, so a flow sequence of them is a rule document.
         None if args.rule_engine == RuleEngineArg::Truthound => format!("[{}]", args.rule.join(",\n")),
         None => {
-            return Err(RunError::Usage(
-                "--rule takes truthound rules; give a suite or schema file with --rules for --engine".into(),
+            return Err(DataQualityError::configuration(
+                "rule",
+                "--rule takes truthound rules; give a suite or schema file with --rules for --engine",
             ));
         }
     };
     let runtime = Runtime::new()?;
     let mut report = run_check(&runtime, &args.uri, &rule_document, &config)?;
 
-    let envelope = report.render(ReportFormat::JsonCompact)?;
-    let protocol = [
-        outputs_line(&envelope),
-        metrics_line(&[
+    let mut envelope = with_context(&report.render(ReportFormat::JsonCompact)?, &loaded.context)?;
+    let failure = report.fails_task(&config).then(|| {
+        DataQualityError::rules_failed(report.result.failed_count, result_counts(&envelope["result"]))
+            .with_context(&loaded.context)
+    });
+    if let Some(error) = &failure {
+        envelope["error"] = error.to_dict();
+    }
+    let (passed, failed, ms) = (report.result.passed_count, report.result.failed_count, report.info.execution_time_ms);
+    let summary = if matches!(report.result.status, Status::Passed | Status::Warning) {
+        (LogLevel::Info, format!("Check passed: {passed} passed, {failed} failed ({ms:.2}ms)"))
+    } else {
+        (LogLevel::Warn, format!("Check failed: {passed} passed, {failed} failed ({ms:.2}ms)"))
+    };
+    print_protocol(
+        &envelope,
+        &[
             Metric::counter("rows", report.result.row_count as f64),
-            Metric::counter("passed", f64::from(report.result.passed_count)),
-            Metric::counter("failed", f64::from(report.result.failed_count)),
+            Metric::counter("passed", f64::from(passed)),
+            Metric::counter("failed", f64::from(failed)),
             Metric::counter("warnings", f64::from(report.result.warning_count)),
-            Metric::timer("duration", report.info.execution_time_ms / 1000.0),
-        ]),
-    ];
-    print_lines(&protocol)?;
+            Metric::timer("duration", ms / 1000.0),
+        ],
+        summary,
+    )?;
     if let Some(format) = args.report.format() {
         let rendered = report.render(format)?;
         deliver(&rendered, args.report.output.as_ref())?;
@@ -351,10 +397,42 @@ fn check(args: CheckArgs) -> Result<i32, RunError> {
             report.info.execution_time_ms
         );
     }
-    Ok(if report.fails_task(&config) { exit_code::RULES_FAILED } else { exit_code::SUCCESS })
+    Ok(failure.map_or(exit_code::SUCCESS, |error| error.exit_code()))
 }
 
-fn check_config(args: &CheckArgs) -> Result<CheckConfig, RunError> {
+/// The counts of a check result (the envelope's `result`), for the `DataQualityError` of a
+/// failing check: `status` and `failed_count` at the top level, without the per-rule details
+/// the outputs already carry.
+fn result_counts(result: &Value) -> Value {
+    let keys = ["status", "operation", "passed_count", "failed_count", "warning_count", "total_rows", "pass_rate"];
+    Value::Object(keys.iter().filter_map(|&k| Some((k.to_string(), result.get(k)?.clone()))).collect())
+}
+
+/// Parses the engine's compact envelope and puts the execution context into
+/// `result.metadata.context`, so runs are traceable to their Kestra execution.
+fn with_context(envelope: &str, context: &ExecutionContext) -> Result<Value, DataQualityError> {
+    let mut envelope: Value = serde_json::from_str(envelope).map_err(|e| {
+        DataQualityError::serialization("json", "deserialize", format!("the engine's envelope is not JSON: {e}"))
+    })?;
+    if let Some(metadata) = envelope.pointer_mut("/result/metadata").and_then(Value::as_object_mut) {
+        metadata.insert("context".into(), context.to_dict());
+    }
+    Ok(envelope)
+}
+
+/// Warnings about the execution context (a malformed context file or attempt) as protocol
+/// WARN logs.
+fn print_context_warnings(loaded: &LoadedContext) -> Result<(), DataQualityError> {
+    let lines: Vec<String> = loaded.warnings.iter().map(|w| logs_line(LogLevel::Warn, w)).collect();
+    print_lines(&lines)
+}
+
+/// The protocol lines of a finished run: its outputs, its metrics and a one-line summary log.
+fn print_protocol(outputs: &Value, metrics: &[Metric], summary: (LogLevel, String)) -> Result<(), DataQualityError> {
+    print_lines(&[outputs_line(&outputs.to_string()), metrics_line(metrics), logs_line(summary.0, &summary.1)])
+}
+
+fn check_config(args: &CheckArgs) -> Result<CheckConfig, DataQualityError> {
     let preset = match args.preset {
         PresetArg::Default => Preset::Default,
         PresetArg::Strict => Preset::Strict,
@@ -397,59 +475,68 @@ fn check_config(args: &CheckArgs) -> Result<CheckConfig, RunError> {
 
 impl EngineArgs {
     /// The limits asked for, over `defaults`.
-    fn limits(&self, defaults: Limits) -> Result<Limits, RunError> {
+    fn limits(&self, defaults: Limits) -> Result<Limits, DataQualityError> {
         let mut limits = defaults;
         if let Some(seconds) = self.timeout {
             if !(seconds.is_finite() && seconds > 0.0) {
-                return Err(RunError::Usage(format!("--timeout must be a positive number of seconds, got {seconds}")));
+                return Err(DataQualityError::invalid_option(
+                    "--timeout",
+                    seconds,
+                    "must be a positive number of seconds",
+                ));
             }
             limits.timeout = Duration::from_secs_f64(seconds);
         }
         if let Some(mib) = self.memory_limit {
             if mib == 0 || mib > 4096 {
-                return Err(RunError::Usage(format!("--memory-limit must be from 1 to 4096 MiB, got {mib}")));
+                return Err(DataQualityError::invalid_option("--memory-limit", mib, "must be from 1 to 4096 MiB"));
             }
             limits.memory_bytes = mib << 20;
         }
         Ok(limits)
     }
 
-    fn batch_size(&self) -> Result<usize, RunError> {
+    fn batch_size(&self) -> Result<usize, DataQualityError> {
         if self.batch_size == 0 {
-            return Err(RunError::Usage("--batch-size must be at least 1".into()));
+            return Err(DataQualityError::invalid_option("--batch-size", 0, "must be at least 1"));
         }
         Ok(self.batch_size)
     }
 }
 
 /// Prints protocol lines on stdout.
-fn print_lines(lines: &[String]) -> Result<(), RunError> {
+fn print_lines(lines: &[String]) -> Result<(), DataQualityError> {
     let mut stdout = std::io::stdout().lock();
     for line in lines {
-        writeln!(stdout, "{line}").map_err(|e| RunError::Usage(format!("cannot write to stdout: {e}")))?;
+        writeln!(stdout, "{line}")
+            .map_err(|e| DataQualityError::output("stdout", "kestra", format!("cannot write to stdout: {e}")))?;
     }
     Ok(())
 }
 
 /// Writes a rendered report to `output`, or prints it after the protocol lines.
-fn deliver(rendered: &str, output: Option<&PathBuf>) -> Result<(), RunError> {
+fn deliver(rendered: &str, output: Option<&PathBuf>) -> Result<(), DataQualityError> {
     match output {
         Some(path) => write_atomically(path, rendered.as_bytes()),
         None => std::io::stdout()
             .lock()
             .write_all(rendered.as_bytes())
-            .map_err(|e| RunError::Usage(format!("cannot write to stdout: {e}"))),
+            .map_err(|e| DataQualityError::output("stdout", "stdout", format!("cannot write to stdout: {e}"))),
     }
 }
 
-fn profile(args: ProfileArgs) -> Result<i32, RunError> {
+fn profile(args: ProfileArgs, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
+    print_context_warnings(loaded)?;
     if args.report.format() == Some(ReportFormat::GreatExpectations) {
-        return Err(RunError::Usage("--format great_expectations renders check results, not profiles".into()));
+        return Err(DataQualityError::configuration(
+            "format",
+            "--format great_expectations renders check results, not profiles",
+        ));
     }
     let defaults = ProfileConfig::default();
     let limits = args.engine.limits(Limits { memory_bytes: defaults.memory_limit_bytes, timeout: defaults.timeout })?;
     if args.distinct_limit == 0 {
-        return Err(RunError::Usage("--distinct-limit must be at least 1".into()));
+        return Err(DataQualityError::invalid_option("--distinct-limit", 0, "must be at least 1"));
     }
     let config = ProfileConfig {
         options: ProfileOptions {
@@ -467,16 +554,18 @@ fn profile(args: ProfileArgs) -> Result<i32, RunError> {
     };
     let runtime = Runtime::new()?;
     let mut report = run_profile(&runtime, &args.uri, &config)?;
-    let envelope = report.render(ReportFormat::JsonCompact)?;
-    print_lines(&[
-        outputs_line(&envelope),
-        metrics_line(&[
-            Metric::counter("rows", report.result.row_count as f64),
-            Metric::counter("columns", f64::from(report.result.column_count)),
+    let envelope = with_context(&report.render(ReportFormat::JsonCompact)?, &loaded.context)?;
+    let (columns, rows, ms) = (report.result.column_count, report.result.row_count, report.info.execution_time_ms);
+    print_protocol(
+        &envelope,
+        &[
+            Metric::counter("rows", rows as f64),
+            Metric::counter("columns", f64::from(columns)),
             Metric::counter("duplicate_rows", report.result.duplicate_row_count as f64),
-            Metric::timer("duration", report.info.execution_time_ms / 1000.0),
-        ]),
-    ])?;
+            Metric::timer("duration", ms / 1000.0),
+        ],
+        (LogLevel::Info, format!("Profile completed: {columns} columns, {rows} rows ({ms:.2}ms)")),
+    )?;
     if let Some(format) = args.report.format() {
         let rendered = report.render(format)?;
         deliver(&rendered, args.report.output.as_ref())?;
@@ -490,17 +579,18 @@ fn profile(args: ProfileArgs) -> Result<i32, RunError> {
     Ok(exit_code::SUCCESS)
 }
 
-fn learn(args: LearnArgs) -> Result<i32, RunError> {
+fn learn(args: LearnArgs, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
+    print_context_warnings(loaded)?;
     let defaults = LearnConfig::default();
     let limits = args.engine.limits(Limits { memory_bytes: defaults.memory_limit_bytes, timeout: defaults.timeout })?;
     if !(0.0..=1.0).contains(&args.min_confidence) {
-        return Err(RunError::Usage(format!("--min-confidence must be from 0 to 1, got {}", args.min_confidence)));
+        return Err(DataQualityError::invalid_option("--min-confidence", args.min_confidence, "must be from 0 to 1"));
     }
     if args.categorical_threshold == 0 {
-        return Err(RunError::Usage("--categorical-threshold must be at least 1".into()));
+        return Err(DataQualityError::invalid_option("--categorical-threshold", 0, "must be at least 1"));
     }
     if !(args.range_margin.is_finite() && args.range_margin >= 0.0) {
-        return Err(RunError::Usage(format!("--range-margin must be 0 or more, got {}", args.range_margin)));
+        return Err(DataQualityError::invalid_option("--range-margin", args.range_margin, "must be 0 or more"));
     }
     let config = LearnConfig {
         options: LearnOptions {
@@ -520,15 +610,17 @@ fn learn(args: LearnArgs) -> Result<i32, RunError> {
     };
     let runtime = Runtime::new()?;
     let mut report = run_learn(&runtime, &args.uri, &config)?;
-    let envelope = report.render(ReportFormat::JsonCompact)?;
-    print_lines(&[
-        outputs_line(&envelope),
-        metrics_line(&[
-            Metric::counter("rules", report.result.rules.len() as f64),
-            Metric::counter("rows", report.row_count as f64),
-            Metric::timer("duration", report.info.execution_time_ms / 1000.0),
-        ]),
-    ])?;
+    let envelope = with_context(&report.render(ReportFormat::JsonCompact)?, &loaded.context)?;
+    let (rules, rows, ms) = (report.result.rules.len(), report.row_count, report.info.execution_time_ms);
+    print_protocol(
+        &envelope,
+        &[
+            Metric::counter("rules", rules as f64),
+            Metric::counter("rows", rows as f64),
+            Metric::timer("duration", ms / 1000.0),
+        ],
+        (LogLevel::Info, format!("Learn completed: {rules} rules from {rows} rows ({ms:.2}ms)")),
+    )?;
     for name in &report.dropped {
         eprintln!("warning: dropped learned rule {name}: it does not hold on the data it was learned from");
     }
@@ -564,7 +656,7 @@ fn status_word(status: Status) -> &'static str {
     }
 }
 
-fn doctor(probe_file: &str) -> Result<i32, RunError> {
+fn doctor(probe_file: &str) -> Result<i32, DataQualityError> {
     let started = Instant::now();
     let runtime = Runtime::new()?;
     let loaded = started.elapsed();

@@ -2,7 +2,7 @@
 //! thread of its own), then learn rules from the profile and verify them on the data.
 
 use crate::check::{Encoded, run_check, spawn_reader, utc_timestamp_now};
-use crate::error::RunError;
+use crate::error::DataQualityError;
 use crate::runtime::{
     LearnOptions, LearnResult, Limits, ProfileOptions, ProfileResult, ReportFormat, RunInfo, Runtime, Session,
 };
@@ -51,13 +51,13 @@ pub struct ProfileReport {
 
 impl ProfileReport {
     /// Renders the profile (the seed's envelope as JSON or YAML, or Markdown).
-    pub fn render(&mut self, format: ReportFormat) -> Result<String, RunError> {
+    pub fn render(&mut self, format: ReportFormat) -> Result<String, DataQualityError> {
         self.session.render_profile(&self.result, &self.info, format)
     }
 }
 
 /// Profiles the data at `uri`.
-pub fn run_profile(runtime: &Runtime, uri: &str, config: &ProfileConfig) -> Result<ProfileReport, RunError> {
+pub fn run_profile(runtime: &Runtime, uri: &str, config: &ProfileConfig) -> Result<ProfileReport, DataQualityError> {
     let started = Instant::now();
     let mut session = runtime.session(Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout })?;
     let result = profile_with(&mut session, uri, config.options, config.batch_size)?;
@@ -71,9 +71,9 @@ fn profile_with(
     uri: &str,
     options: ProfileOptions,
     batch_size: usize,
-) -> Result<ProfileResult, RunError> {
+) -> Result<ProfileResult, DataQualityError> {
     let profiler = session.create_profiler(options)?;
-    let read_options = ReadOptions { columns: None, batch_size };
+    let read_options = ReadOptions { columns: None, batch_size, format: None };
     let input = spawn_reader(uri.to_string(), read_options, vec![None]).remove(0);
     loop {
         let next = match input.recv_timeout(session.remaining()) {
@@ -83,7 +83,7 @@ fn profile_with(
                 continue;
             }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(RunError::Data(format!("{uri}: the reader stopped unexpectedly")));
+                return Err(DataQualityError::load_data(uri, format!("{uri}: the reader stopped unexpectedly")));
             }
         };
         match next {
@@ -162,7 +162,7 @@ pub struct LearnReport {
 
 impl LearnReport {
     /// Renders the learned rules (the seed's envelope as JSON or YAML, or Markdown).
-    pub fn render(&mut self, format: ReportFormat) -> Result<String, RunError> {
+    pub fn render(&mut self, format: ReportFormat) -> Result<String, DataQualityError> {
         self.session.render_learn(&self.result, self.row_count, &self.info, format)
     }
 }
@@ -170,7 +170,7 @@ impl LearnReport {
 /// Learns rules from the data at `uri`: one profiling pass, inference in the engine, and with
 /// `verify` a check of the learned rules on the same data (a learned rule that fails there is
 /// dropped and named in `dropped`).
-pub fn run_learn(runtime: &Runtime, uri: &str, config: &LearnConfig) -> Result<LearnReport, RunError> {
+pub fn run_learn(runtime: &Runtime, uri: &str, config: &LearnConfig) -> Result<LearnReport, DataQualityError> {
     let started = Instant::now();
     let limits = Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout };
     let mut session = runtime.session(limits)?;

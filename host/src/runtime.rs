@@ -3,7 +3,7 @@
 //! preopened directories, no network and no environment.
 
 use crate::engine_config::engine_config;
-use crate::error::RunError;
+use crate::error::DataQualityError;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -57,7 +57,7 @@ pub struct Runtime {
 
 impl Runtime {
     /// Loads the precompiled guest (about a millisecond: no compilation happens here).
-    pub fn new() -> Result<Runtime, RunError> {
+    pub fn new() -> Result<Runtime, DataQualityError> {
         let engine = wasmtime::Engine::new(&engine_config()).map_err(engine_error("cannot start wasmtime"))?;
         // SAFETY: the bytes were produced by this crate's build script with this wasmtime version
         // and `engine_config`, and are embedded read-only in the binary.
@@ -66,7 +66,7 @@ impl Runtime {
         Self::with_component(engine, component)
     }
 
-    fn with_component(engine: wasmtime::Engine, component: Component) -> Result<Runtime, RunError> {
+    fn with_component(engine: wasmtime::Engine, component: Component) -> Result<Runtime, DataQualityError> {
         let mut linker = Linker::<HostState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(engine_error("cannot link WASI"))?;
         let pre = linker.instantiate_pre(&component).map_err(engine_error("the engine component does not link"))?;
@@ -79,7 +79,7 @@ impl Runtime {
 
     /// A fresh, isolated instance with its own limits. After a trap a session is poisoned;
     /// start a new one.
-    pub fn session(&self, limits: Limits) -> Result<Session, RunError> {
+    pub fn session(&self, limits: Limits) -> Result<Session, DataQualityError> {
         let stderr = MemoryOutputPipe::new(GUEST_STDERR_CAPACITY);
         let wasi = WasiCtxBuilder::new().stderr(stderr.clone()).build();
         let state = HostState {
@@ -162,9 +162,9 @@ pub struct Session {
 impl Session {
     /// Fails with the timeout error once the session's deadline has passed (checked by the host
     /// between calls; inside calls the epoch deadline interrupts the guest).
-    pub fn check_deadline(&self) -> Result<(), RunError> {
+    pub fn check_deadline(&self) -> Result<(), DataQualityError> {
         if self.started.elapsed() > self.limits.timeout {
-            return Err(self.timeout_error());
+            return Err(self.timeout_error("run"));
         }
         Ok(())
     }
@@ -174,87 +174,102 @@ impl Session {
         self.limits.timeout.saturating_sub(self.started.elapsed())
     }
 
-    fn timeout_error(&self) -> RunError {
-        RunError::Engine(format!(
+    fn timeout_error(&self, operation: &str) -> DataQualityError {
+        let message = format!(
             "the run exceeded its timeout of {} s and was stopped (raise it with --timeout)",
             format_seconds(self.limits.timeout)
-        ))
+        );
+        DataQualityError::engine(operation, message, Some(("Timeout", "epoch deadline reached".into())))
     }
 
     /// Explains a failed guest call: a timeout, the memory limit, or a trap with the guest's
     /// panic message.
-    fn trap_error(&mut self, error: wasmtime::Error) -> RunError {
+    fn trap_error(&mut self, operation: &str, error: wasmtime::Error) -> DataQualityError {
         if matches!(error.downcast_ref::<Trap>(), Some(Trap::Interrupt)) {
-            return self.timeout_error();
+            return self.timeout_error(operation);
         }
+        let trap = error.downcast_ref::<Trap>().map(|t| t.to_string()).unwrap_or_else(|| format!("{error:#}"));
         if self.store.data().memory.denied {
-            return RunError::Engine(format!(
+            let message = format!(
                 "the engine hit its memory limit of {} MiB (raise it with --memory-limit)",
                 self.limits.memory_bytes >> 20
-            ));
+            );
+            return DataQualityError::engine(operation, message, Some(("MemoryLimit", trap)));
         }
         let guest_said = String::from_utf8_lossy(&self.stderr.contents()).trim().to_string();
-        let trap = error.downcast_ref::<Trap>().map(|t| t.to_string()).unwrap_or_else(|| format!("{error:#}"));
-        if guest_said.is_empty() {
-            RunError::Engine(format!("the engine stopped with a trap: {trap}"))
+        let message = if guest_said.is_empty() {
+            format!("the engine stopped with a trap: {trap}")
         } else {
-            RunError::Engine(format!("the engine stopped with a trap: {trap}; it said: {guest_said}"))
-        }
+            format!("the engine stopped with a trap: {trap}; it said: {guest_said}")
+        };
+        DataQualityError::engine(operation, message, Some(("Trap", trap)))
     }
 
     /// Runs a guest call, turning traps into engine errors and guest errors into run errors.
+    /// `operation` names the call in engine errors.
     fn call<T>(
         &mut self,
+        operation: &str,
         f: impl FnOnce(&Engine, &mut Store<HostState>) -> wasmtime::Result<Result<T, QualityError>>,
-    ) -> Result<T, RunError> {
-        self.check_deadline()?;
+    ) -> Result<T, DataQualityError> {
+        if self.started.elapsed() > self.limits.timeout {
+            return Err(self.timeout_error(operation));
+        }
         match f(&self.bindings, &mut self.store) {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(RunError::from_guest(error)),
-            Err(trap) => Err(self.trap_error(trap)),
+            Ok(Err(error)) => Err(DataQualityError::from_guest(error)),
+            Err(trap) => Err(self.trap_error(operation, trap)),
         }
     }
 
     /// Parses a rule document and plans the check.
-    pub fn create_checker(&mut self, rule_document: &str, options: CheckOptions) -> Result<CheckerHandle, RunError> {
-        self.call(|b, s| b.truthound_quality_check().checker().call_create(s, rule_document, options))
+    pub fn create_checker(
+        &mut self,
+        rule_document: &str,
+        options: CheckOptions,
+    ) -> Result<CheckerHandle, DataQualityError> {
+        self.call("create_checker", |b, s| b.truthound_quality_check().checker().call_create(s, rule_document, options))
             .map(CheckerHandle)
     }
 
     /// Columns the checker's rules name.
-    pub fn required_columns(&mut self, checker: CheckerHandle) -> Result<Vec<String>, RunError> {
-        self.call(|b, s| b.truthound_quality_check().checker().call_required_columns(s, checker.0).map(Ok))
+    pub fn required_columns(&mut self, checker: CheckerHandle) -> Result<Vec<String>, DataQualityError> {
+        self.call("required_columns", |b, s| {
+            b.truthound_quality_check().checker().call_required_columns(s, checker.0).map(Ok)
+        })
     }
 
     /// Declares every column of the data (an Arrow IPC stream of the schema alone) before
     /// feeding only the required columns.
-    pub fn declare_source_schema(&mut self, checker: CheckerHandle, ipc_schema: &[u8]) -> Result<(), RunError> {
-        self.call(|b, s| b.truthound_quality_check().checker().call_declare_source_schema(s, checker.0, ipc_schema))
+    pub fn declare_source_schema(&mut self, checker: CheckerHandle, ipc_schema: &[u8]) -> Result<(), DataQualityError> {
+        self.call("declare_source_schema", |b, s| {
+            b.truthound_quality_check().checker().call_declare_source_schema(s, checker.0, ipc_schema)
+        })
     }
 
     /// Feeds one Arrow IPC stream.
-    pub fn feed(&mut self, checker: CheckerHandle, ipc_stream: &[u8]) -> Result<(), RunError> {
-        self.call(|b, s| b.truthound_quality_check().checker().call_feed(s, checker.0, ipc_stream))
+    pub fn feed(&mut self, checker: CheckerHandle, ipc_stream: &[u8]) -> Result<(), DataQualityError> {
+        self.call("feed", |b, s| b.truthound_quality_check().checker().call_feed(s, checker.0, ipc_stream))
     }
 
     /// The checker's partial state.
-    pub fn export_state(&mut self, checker: CheckerHandle) -> Result<Vec<u8>, RunError> {
-        self.call(|b, s| b.truthound_quality_check().checker().call_export_state(s, checker.0).map(Ok))
+    pub fn export_state(&mut self, checker: CheckerHandle) -> Result<Vec<u8>, DataQualityError> {
+        self.call("export_state", |b, s| b.truthound_quality_check().checker().call_export_state(s, checker.0).map(Ok))
     }
 
     /// Merges a partial state into the checker.
-    pub fn merge_state(&mut self, checker: CheckerHandle, state: &[u8]) -> Result<(), RunError> {
-        self.call(|b, s| b.truthound_quality_check().checker().call_merge_state(s, checker.0, state))
+    pub fn merge_state(&mut self, checker: CheckerHandle, state: &[u8]) -> Result<(), DataQualityError> {
+        self.call("merge_state", |b, s| b.truthound_quality_check().checker().call_merge_state(s, checker.0, state))
     }
 
     /// Evaluates the rules.
-    pub fn finish(&mut self, checker: CheckerHandle) -> Result<CheckResult, RunError> {
-        self.call(|b, s| b.truthound_quality_check().checker().call_finish(s, checker.0))
+    pub fn finish(&mut self, checker: CheckerHandle) -> Result<CheckResult, DataQualityError> {
+        self.call("finish", |b, s| b.truthound_quality_check().checker().call_finish(s, checker.0))
     }
 
     /// Joins the results of the shards of one check.
-    pub fn combine_results(&mut self, shards: &[CheckResult]) -> Result<CheckResult, RunError> {
-        self.call(|b, s| b.truthound_quality_check().call_combine_results(s, shards))
+    pub fn combine_results(&mut self, shards: &[CheckResult]) -> Result<CheckResult, DataQualityError> {
+        self.call("combine_results", |b, s| b.truthound_quality_check().call_combine_results(s, shards))
     }
 
     /// Renders a result (the guest owns report formats so every host renders alike).
@@ -263,43 +278,54 @@ impl Session {
         result: &CheckResult,
         info: &RunInfo,
         format: ReportFormat,
-    ) -> Result<String, RunError> {
-        self.call(|b, s| b.truthound_quality_report().call_render_check(s, result, info, format).map(Ok))
+    ) -> Result<String, DataQualityError> {
+        self.call("render_check", |b, s| {
+            b.truthound_quality_report().call_render_check(s, result, info, format).map(Ok)
+        })
     }
 
     /// Starts a profile.
-    pub fn create_profiler(&mut self, options: ProfileOptions) -> Result<ProfilerHandle, RunError> {
-        self.call(|b, s| b.truthound_quality_profile().profiler().call_create(s, options)).map(ProfilerHandle)
+    pub fn create_profiler(&mut self, options: ProfileOptions) -> Result<ProfilerHandle, DataQualityError> {
+        self.call("create_profiler", |b, s| b.truthound_quality_profile().profiler().call_create(s, options))
+            .map(ProfilerHandle)
     }
 
     /// Whether the profiler takes more rows (`sample-size` not reached).
-    pub fn profiler_wants_rows(&mut self, profiler: ProfilerHandle) -> Result<bool, RunError> {
-        self.call(|b, s| b.truthound_quality_profile().profiler().call_wants_rows(s, profiler.0).map(Ok))
+    pub fn profiler_wants_rows(&mut self, profiler: ProfilerHandle) -> Result<bool, DataQualityError> {
+        self.call("profiler_wants_rows", |b, s| {
+            b.truthound_quality_profile().profiler().call_wants_rows(s, profiler.0).map(Ok)
+        })
     }
 
     /// Feeds one Arrow IPC stream to a profiler.
-    pub fn profiler_feed(&mut self, profiler: ProfilerHandle, ipc_stream: &[u8]) -> Result<(), RunError> {
-        self.call(|b, s| b.truthound_quality_profile().profiler().call_feed(s, profiler.0, ipc_stream))
+    pub fn profiler_feed(&mut self, profiler: ProfilerHandle, ipc_stream: &[u8]) -> Result<(), DataQualityError> {
+        self.call("profiler_feed", |b, s| b.truthound_quality_profile().profiler().call_feed(s, profiler.0, ipc_stream))
     }
 
     /// The profile of everything fed.
-    pub fn profiler_finish(&mut self, profiler: ProfilerHandle) -> Result<ProfileResult, RunError> {
-        self.call(|b, s| b.truthound_quality_profile().profiler().call_finish(s, profiler.0))
+    pub fn profiler_finish(&mut self, profiler: ProfilerHandle) -> Result<ProfileResult, DataQualityError> {
+        self.call("profiler_finish", |b, s| b.truthound_quality_profile().profiler().call_finish(s, profiler.0))
     }
 
     /// The profile options rule learning needs.
-    pub fn profile_options_for(&mut self, options: LearnOptions, sample_size: u64) -> Result<ProfileOptions, RunError> {
-        self.call(|b, s| b.truthound_quality_learn().call_profile_options_for(s, options, sample_size).map(Ok))
+    pub fn profile_options_for(
+        &mut self,
+        options: LearnOptions,
+        sample_size: u64,
+    ) -> Result<ProfileOptions, DataQualityError> {
+        self.call("profile_options_for", |b, s| {
+            b.truthound_quality_learn().call_profile_options_for(s, options, sample_size).map(Ok)
+        })
     }
 
     /// Learns rules from a profile.
-    pub fn learn(&mut self, profile: &ProfileResult, options: LearnOptions) -> Result<LearnResult, RunError> {
-        self.call(|b, s| b.truthound_quality_learn().call_learn(s, profile, options).map(Ok))
+    pub fn learn(&mut self, profile: &ProfileResult, options: LearnOptions) -> Result<LearnResult, DataQualityError> {
+        self.call("learn", |b, s| b.truthound_quality_learn().call_learn(s, profile, options).map(Ok))
     }
 
     /// The rule document of a list of learned rules.
-    pub fn rule_document(&mut self, rules: &[LearnedRule], row_count: u64) -> Result<String, RunError> {
-        self.call(|b, s| b.truthound_quality_learn().call_rule_document(s, rules, row_count).map(Ok))
+    pub fn rule_document(&mut self, rules: &[LearnedRule], row_count: u64) -> Result<String, DataQualityError> {
+        self.call("rule_document", |b, s| b.truthound_quality_learn().call_rule_document(s, rules, row_count).map(Ok))
     }
 
     /// Renders a profile.
@@ -308,8 +334,10 @@ impl Session {
         result: &ProfileResult,
         info: &RunInfo,
         format: ReportFormat,
-    ) -> Result<String, RunError> {
-        self.call(|b, s| b.truthound_quality_report().call_render_profile(s, result, info, format).map(Ok))
+    ) -> Result<String, DataQualityError> {
+        self.call("render_profile", |b, s| {
+            b.truthound_quality_report().call_render_profile(s, result, info, format).map(Ok)
+        })
     }
 
     /// Renders learned rules.
@@ -319,29 +347,32 @@ impl Session {
         row_count: u64,
         info: &RunInfo,
         format: ReportFormat,
-    ) -> Result<String, RunError> {
-        self.call(|b, s| b.truthound_quality_report().call_render_learn(s, result, row_count, info, format).map(Ok))
+    ) -> Result<String, DataQualityError> {
+        self.call("render_learn", |b, s| {
+            b.truthound_quality_report().call_render_learn(s, result, row_count, info, format).map(Ok)
+        })
     }
 
     /// Generates a Kestra flow inside the engine (the same code the host links natively; this
     /// is the path other hosts and browsers take).
-    pub fn generate_flow(&mut self, kind: FlowKind, config_document: &str) -> Result<String, RunError> {
-        self.call(|b, s| b.truthound_quality_flows().call_generate(s, kind, config_document))
+    pub fn generate_flow(&mut self, kind: FlowKind, config_document: &str) -> Result<String, DataQualityError> {
+        self.call("generate_flow", |b, s| b.truthound_quality_flows().call_generate(s, kind, config_document))
     }
 
     /// Asks the guest to read `path` from inside its sandbox.
-    pub fn probe_sandbox(&mut self, path: &str) -> Result<SandboxReport, RunError> {
-        self.call(|b, s| b.truthound_quality_diagnostics().call_probe_sandbox(s, path).map(Ok))
+    pub fn probe_sandbox(&mut self, path: &str) -> Result<SandboxReport, DataQualityError> {
+        self.call("probe_sandbox", |b, s| b.truthound_quality_diagnostics().call_probe_sandbox(s, path).map(Ok))
     }
 
     /// Validates a Kestra flow document offline; no finding means no problem was found.
-    pub fn validate_flow(&mut self, yaml: &str) -> Result<Vec<Finding>, RunError> {
-        self.call(|b, s| b.truthound_quality_flow_lint().call_validate_flow(s, yaml).map(Ok))
+    pub fn validate_flow(&mut self, yaml: &str) -> Result<Vec<Finding>, DataQualityError> {
+        self.call("validate_flow", |b, s| b.truthound_quality_flow_lint().call_validate_flow(s, yaml).map(Ok))
     }
 }
 
-fn engine_error(context: &'static str) -> impl Fn(wasmtime::Error) -> RunError {
-    move |e| RunError::Engine(format!("{context}: {e:#}"))
+/// An error starting the engine: `context` says what failed.
+fn engine_error(context: &'static str) -> impl Fn(wasmtime::Error) -> DataQualityError {
+    move |e| DataQualityError::engine("load", format!("{context}: {e:#}"), Some(("wasmtime::Error", format!("{e:#}"))))
 }
 
 /// `0.5`, `300`: seconds without trailing zeros.

@@ -57,29 +57,24 @@ fn render(format: ReportFormat, envelope: impl FnOnce() -> Value, markdown: impl
 /// `passed`, with `columns`, `rules` and `metadata` filled in by the operation, and `extra`
 /// top-level keys.
 fn plain_envelope(operation: &str, total_rows: u64, info: &RunInfo, result: Value, extra: Value) -> Value {
-    let mut envelope = json!({
-        "result": {
-            "status": "passed",
-            "operation": operation,
-            "passed_count": 0,
-            "failed_count": 0,
-            "warning_count": 0,
-            "total_rows": total_rows,
-            "execution_time_ms": info.execution_time_ms,
-            "failures": [],
-            "columns": [],
-            "rules": [],
-            "metadata": {},
-            "timestamp": info.timestamp,
-            "is_success": true,
-            "pass_rate": 1.0,
-        },
+    let mut result_fields = json!({
         "status": "passed",
-        "is_success": true,
+        "operation": operation,
+        "passed_count": 0,
+        "failed_count": 0,
+        "warning_count": 0,
+        "total_rows": total_rows,
+        "execution_time_ms": info.execution_time_ms,
+        "failures": [],
+        "columns": [],
+        "rules": [],
+        "metadata": {},
         "timestamp": info.timestamp,
-        "summary": plain_summary(total_rows, info),
+        "is_success": true,
+        "pass_rate": 1.0,
     });
-    extend(&mut envelope["result"], result);
+    extend(&mut result_fields, result);
+    let mut envelope = kestra_output(result_fields, &info.timestamp, true);
     extend(&mut envelope, extra);
     envelope
 }
@@ -91,24 +86,44 @@ fn extend(target: &mut Value, fields: Value) {
     }
 }
 
-/// The seed's `summary` of an operation without rules to pass or fail.
-fn plain_summary(total_rows: u64, info: &RunInfo) -> Value {
-    json!({
-        "passed_count": 0,
-        "failed_count": 0,
-        "warning_count": 0,
-        "total_count": 0,
-        "total_rows": total_rows,
-        "pass_rate": 1.0,
-        "pass_rate_formatted": "100.0%",
-        "execution_time": format_duration(info.execution_time_ms),
-    })
+/// The seed's `create_kestra_output`: the payload every operation emits around its `result` (a
+/// ScriptOutput as JSON): `result`; `status` and `is_success` taken from it (`"unknown"` and
+/// `false` when it has none); `timestamp`; and with `include_summary` the `summary` of its
+/// counts (`passed_count`, `failed_count`, `warning_count`, `total_count`, `total_rows`,
+/// `pass_rate`, `pass_rate_formatted`, `execution_time`).
+pub fn kestra_output(result: Value, timestamp: &str, include_summary: bool) -> Value {
+    let count = |key: &str| result.get(key).and_then(Value::as_u64).unwrap_or(0);
+    let (passed, failed) = (count("passed_count"), count("failed_count"));
+    let summary = include_summary.then(|| {
+        let rate = ratio(passed, failed);
+        json!({
+            "passed_count": passed,
+            "failed_count": failed,
+            "warning_count": count("warning_count"),
+            "total_count": passed + failed,
+            "total_rows": count("total_rows"),
+            "pass_rate": rate,
+            "pass_rate_formatted": format!("{:.1}%", rate * 100.0),
+            "execution_time": format_duration(result.get("execution_time_ms").and_then(Value::as_f64).unwrap_or(0.0)),
+        })
+    });
+    let status = result.get("status").cloned().unwrap_or_else(|| Value::from("unknown"));
+    let is_success = result.get("is_success").and_then(Value::as_bool).unwrap_or(false);
+    let mut envelope = json!({ "result": result, "status": status, "is_success": is_success, "timestamp": timestamp });
+    if let Some(summary) = summary {
+        envelope["summary"] = summary;
+    }
+    envelope
+}
+
+/// `passed / (passed + failed)`; 1.0 when nothing passed or failed.
+fn ratio(passed: u64, failed: u64) -> f64 {
+    if passed + failed == 0 { 1.0 } else { passed as f64 / (passed + failed) as f64 }
 }
 
 /// `passed / (passed + failed)`, warnings left out; 1.0 when no rule passed or failed.
 pub fn pass_rate(result: &CheckResult) -> f64 {
-    let decided = result.passed_count + result.failed_count;
-    if decided == 0 { 1.0 } else { f64::from(result.passed_count) / f64::from(decided) }
+    ratio(result.passed_count.into(), result.failed_count.into())
 }
 
 /// The seed's `format_duration`: `12.34ms`, `1.50s`, `1m 30s`.
@@ -126,49 +141,32 @@ pub fn format_duration(ms: f64) -> String {
 /// The payload every check emits: `result` (the seed's ScriptOutput, plus per-rule details),
 /// `status`, `is_success`, `timestamp` and `summary`.
 pub fn check_envelope(result: &CheckResult, info: &RunInfo) -> Value {
-    let status = result.status.as_str();
-    let is_success = result.status.is_success();
-    let rate = pass_rate(result);
     let failures: Vec<Value> =
         result.rule_results.iter().filter(|r| r.status == Status::Failed).map(failure_record).collect();
-    json!({
-        "result": {
-            "status": status,
-            "operation": "check",
-            "passed_count": result.passed_count,
-            "failed_count": result.failed_count,
-            "warning_count": result.warning_count,
-            "total_rows": result.row_count,
-            "execution_time_ms": info.execution_time_ms,
-            "failures": failures,
-            "columns": [],
-            "rules": [],
-            "metadata": {
-                "engine": info.engine_name,
-                "rules_count": result.rule_results.len(),
-                "suite_name": result.suite_name,
-                "source": info.source,
-                "columns_read": result.columns_read,
-            },
-            "timestamp": info.timestamp,
-            "is_success": is_success,
-            "pass_rate": rate,
-            "rule_results": result.rule_results.iter().map(rule_record).collect::<Vec<_>>(),
+    let fields = json!({
+        "status": result.status.as_str(),
+        "operation": "check",
+        "passed_count": result.passed_count,
+        "failed_count": result.failed_count,
+        "warning_count": result.warning_count,
+        "total_rows": result.row_count,
+        "execution_time_ms": info.execution_time_ms,
+        "failures": failures,
+        "columns": [],
+        "rules": [],
+        "metadata": {
+            "engine": info.engine_name,
+            "rules_count": result.rule_results.len(),
+            "suite_name": result.suite_name,
+            "source": info.source,
+            "columns_read": result.columns_read,
         },
-        "status": status,
-        "is_success": is_success,
         "timestamp": info.timestamp,
-        "summary": {
-            "passed_count": result.passed_count,
-            "failed_count": result.failed_count,
-            "warning_count": result.warning_count,
-            "total_count": result.passed_count + result.failed_count,
-            "total_rows": result.row_count,
-            "pass_rate": rate,
-            "pass_rate_formatted": format!("{:.1}%", rate * 100.0),
-            "execution_time": format_duration(info.execution_time_ms),
-        },
-    })
+        "is_success": result.status.is_success(),
+        "pass_rate": pass_rate(result),
+        "rule_results": result.rule_results.iter().map(rule_record).collect::<Vec<_>>(),
+    });
+    kestra_output(fields, &info.timestamp, true)
 }
 
 fn json_text(text: &str) -> Value {
@@ -278,6 +276,25 @@ fn markdown(result: &CheckResult, info: &RunInfo) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kestra_output_wraps_a_result_like_the_seed() {
+        let result = json!({"status": "failed", "is_success": false, "passed_count": 3, "failed_count": 1,
+                            "execution_time_ms": 0.43});
+        let output = kestra_output(result.clone(), "2026-11-26T00:00:00+00:00", true);
+        let keys: Vec<&str> = output.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["result", "status", "is_success", "timestamp", "summary"]);
+        assert_eq!(output["result"], result);
+        assert_eq!((&output["status"], &output["is_success"]), (&json!("failed"), &json!(false)));
+        let summary = &output["summary"];
+        assert_eq!(summary["pass_rate"], 0.75);
+        assert_eq!(summary["pass_rate_formatted"], "75.0%");
+        assert_eq!(summary["total_count"], 4);
+        assert_eq!(summary["execution_time"], "0.43ms");
+        let bare = kestra_output(json!({}), "t", false);
+        assert_eq!(bare, json!({"result": {}, "status": "unknown", "is_success": false, "timestamp": "t"}));
+        assert_eq!(kestra_output(json!({}), "t", true)["summary"]["pass_rate"], 1.0, "nothing decided");
+    }
 
     #[test]
     fn durations_format_like_the_seed() {

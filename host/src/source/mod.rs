@@ -1,12 +1,15 @@
-//! Data sources: where the data is (a local path or `file://` URI) and how to stream it as Arrow
-//! record batches, reading only the columns the rules need where the format allows.
+//! Data sources: where the data is (a local path, a `file://` URI, or inline JSON) and how to
+//! stream it as Arrow record batches, reading only the columns the rules need where the format
+//! allows.
 
+mod detect;
 mod format;
 mod readers;
 
-pub use format::{Format, detect_format};
+pub use detect::{DataSourceType, ParsedUri, detect_data_source_type, parse_uri};
+pub use format::{Format, detect_declared_format, detect_format};
 
-use crate::error::RunError;
+use crate::error::DataQualityError;
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use std::io::Read;
@@ -22,7 +25,7 @@ pub struct BatchSource {
     pub source_schema: SchemaRef,
     /// The columns read (the requested ones, when the format can read only those).
     pub schema: SchemaRef,
-    pub batches: Box<dyn Iterator<Item = Result<RecordBatch, RunError>> + Send>,
+    pub batches: Box<dyn Iterator<Item = Result<RecordBatch, DataQualityError>> + Send>,
 }
 
 /// Options of a read.
@@ -32,45 +35,89 @@ pub struct ReadOptions {
     pub columns: Option<Vec<String>>,
     /// Rows per batch (`DEFAULT_BATCH_SIZE` when 0).
     pub batch_size: usize,
+    /// The format, instead of the file's extension (its content must still agree).
+    pub format: Option<Format>,
 }
 
-/// Resolves a URI to a local file path, or explains why it cannot be read.
-pub fn local_path(uri: &str) -> Result<PathBuf, RunError> {
+/// Resolves a file source (a path, `~/path` or `file://` URI) to a local path.
+pub fn local_path(uri: &str) -> Result<PathBuf, DataQualityError> {
     let uri = uri.trim();
     if uri.is_empty() {
-        return Err(RunError::Usage("no data URI was given".into()));
+        return Err(DataQualityError::configuration("uri", "no data URI was given"));
     }
     if let Some(path) = uri.strip_prefix("file://") {
         return Ok(PathBuf::from(path));
     }
-    if let Some((scheme, _)) = uri.split_once("://") {
-        return Err(RunError::Data(format!(
-            "{uri}: '{scheme}://' sources are not supported by this build; use a local path or file://"
-        )));
+    if let (Some(rest), Some(home)) = (uri.strip_prefix("~/"), std::env::var_os("HOME")) {
+        return Ok(PathBuf::from(home).join(rest));
     }
     Ok(PathBuf::from(uri))
 }
 
-/// Opens `uri` and streams it as record batches.
-pub fn open(uri: &str, options: &ReadOptions) -> Result<BatchSource, RunError> {
+/// Opens `uri` and streams it as record batches: a file, or inline JSON data. Remote URIs,
+/// unrendered Kestra expressions and secrets are explained, not read.
+pub fn open(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
+    let unreadable = |why: String| Err(DataQualityError::load_data(uri, format!("{uri}: {why}")));
+    match detect_data_source_type(uri) {
+        DataSourceType::File => open_file(uri, options),
+        DataSourceType::Inline => {
+            let batch_size = if options.batch_size == 0 { DEFAULT_BATCH_SIZE } else { options.batch_size };
+            let (source_schema, schema, batches) =
+                readers::open_inline_json(uri, options.columns.as_deref(), batch_size)?;
+            Ok(BatchSource { format: Format::Json, source_schema, schema, batches })
+        }
+        DataSourceType::Uri => unreadable(format!(
+            "'{}://' sources are not supported by this build; use a local path or file://",
+            parse_uri(uri).scheme
+        )),
+        DataSourceType::Output => unreadable(
+            "a Kestra expression reached the command unrendered; pass it through the task's `env:` or \
+             `inputFiles:` so Kestra renders it"
+                .into(),
+        ),
+        DataSourceType::Secret => {
+            unreadable("secrets are not data; render them with {{ secret('NAME') }} in the task's `env:`".into())
+        }
+    }
+}
+
+/// The reference's `load_data(source, file_type)`: every record batch of `source` (a path or
+/// inline JSON); `file_type` (`csv`, `tsv`, `parquet`, `json`, `ndjson`, `ipc`, ...) replaces
+/// the extension.
+pub fn load_data(source: &str, file_type: Option<&str>) -> Result<Vec<RecordBatch>, DataQualityError> {
+    let format = match file_type {
+        None => None,
+        Some(name) => Some(Format::from_name(name).ok_or_else(|| {
+            DataQualityError::configuration(
+                "file_type",
+                format!("unknown file type {name:?}; use csv, tsv, parquet, json, ndjson or ipc"),
+            )
+        })?),
+    };
+    let data = open(source, &ReadOptions { format, ..ReadOptions::default() })?;
+    data.batches.collect()
+}
+
+fn open_file(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
     let path = local_path(uri)?;
-    let data_error = |what: &str, e: std::io::Error| RunError::Data(format!("{}: {what}: {e}", path.display()));
+    let name = path.display().to_string();
+    let data_error = |what: &str, e: std::io::Error| DataQualityError::load_data(uri, format!("{name}: {what}: {e}"));
     let metadata = std::fs::metadata(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => RunError::Data(format!("{}: no such file", path.display())),
+        std::io::ErrorKind::NotFound => DataQualityError::load_data(uri, format!("{name}: no such file")),
         _ => data_error("cannot open", e),
     })?;
     if metadata.is_dir() {
-        return Err(RunError::Data(format!("{}: is a directory, not a data file", path.display())));
+        return Err(DataQualityError::load_data(uri, format!("{name}: is a directory, not a data file")));
     }
     if metadata.len() == 0 {
-        return Err(RunError::Data(format!("{}: the file is empty", path.display())));
+        return Err(DataQualityError::load_data(uri, format!("{name}: the file is empty")));
     }
     let mut head = vec![0u8; 4096];
     let mut file = std::fs::File::open(&path).map_err(|e| data_error("cannot open", e))?;
     let read = read_up_to(&mut file, &mut head).map_err(|e| data_error("cannot read", e))?;
     head.truncate(read);
-    let name = path.display().to_string();
-    let format = detect_format(&name, &head).map_err(RunError::Data)?;
+    let declared = options.format.or_else(|| format::format_from_extension(&name));
+    let format = detect_declared_format(&name, declared, &head).map_err(|e| DataQualityError::load_data(uri, e))?;
     let batch_size = if options.batch_size == 0 { DEFAULT_BATCH_SIZE } else { options.batch_size };
     let (source_schema, schema, batches) = readers::open_reader(&path, format, options.columns.as_deref(), batch_size)?;
     Ok(BatchSource { format, source_schema, schema, batches })

@@ -2,17 +2,18 @@
 //! (JSON arrays have to be parsed whole).
 
 use super::Format;
-use crate::error::RunError;
+use crate::error::DataQualityError;
 use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, Schema, SchemaRef};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use serde_json::Value;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
-type Batches = Box<dyn Iterator<Item = Result<RecordBatch, RunError>> + Send>;
+type Batches = Box<dyn Iterator<Item = Result<RecordBatch, DataQualityError>> + Send>;
 
 /// An open reader: the data's full schema, the schema of the batches it yields, the batches.
 pub type Opened = (SchemaRef, SchemaRef, Batches);
@@ -23,13 +24,15 @@ pub fn open_reader(
     format: Format,
     columns: Option<&[String]>,
     batch_size: usize,
-) -> Result<Opened, RunError> {
+) -> Result<Opened, DataQualityError> {
     let name = path.display().to_string();
     let arrow_error = {
         let name = name.clone();
-        move |e: ArrowError| RunError::Data(format!("{name}: cannot read {format} data: {}", clean(e)))
+        move |e: ArrowError| {
+            DataQualityError::load_data(&name, format!("{name}: cannot read {format} data: {}", clean(e)))
+        }
     };
-    let io_error = |e: std::io::Error| RunError::Data(format!("{name}: {e}"));
+    let io_error = |e: std::io::Error| DataQualityError::load_data(&name, format!("{name}: {e}"));
     let open = || File::open(path).map_err(io_error);
     match format {
         Format::Csv | Format::Tsv => {
@@ -51,7 +54,7 @@ pub fn open_reader(
             let parquet_error = {
                 let name = name.clone();
                 move |e: parquet::errors::ParquetError| {
-                    RunError::Data(format!("{name}: not a readable Parquet file: {e}"))
+                    DataQualityError::load_data(&name, format!("{name}: not a readable Parquet file: {e}"))
                 }
             };
             let builder = ParquetRecordBatchReaderBuilder::try_new(open()?).map_err(&parquet_error)?;
@@ -68,25 +71,10 @@ pub fn open_reader(
         Format::Json => {
             let bytes = std::fs::read(path).map_err(io_error)?;
             let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-            let records: Vec<serde_json::Value> = serde_json::from_slice(text)
-                .map_err(|e| RunError::Data(format!("{name}: not a valid JSON array of records: {e}")))?;
-            if let Some(position) = records.iter().position(|r| !r.is_object()) {
-                return Err(RunError::Data(format!("{name}: element {position} of the JSON array is not a record")));
-            }
-            let source_schema = Arc::new(
-                arrow_json::reader::infer_json_schema_from_iterator(records.iter().map(Ok)).map_err(&arrow_error)?,
-            );
-            let schema = project_schema(&source_schema, columns);
-            let mut decoder = arrow_json::ReaderBuilder::new(schema.clone())
-                .with_batch_size(batch_size)
-                .build_decoder()
-                .map_err(&arrow_error)?;
-            let mut batches = Vec::new();
-            for chunk in records.chunks(batch_size) {
-                decoder.serialize(chunk).map_err(&arrow_error)?;
-                batches.extend(decoder.flush().map_err(&arrow_error)?.map(Ok));
-            }
-            Ok((source_schema, schema, Box::new(batches.into_iter())))
+            let records: Vec<Value> = serde_json::from_slice(text).map_err(|e| {
+                DataQualityError::load_data(&name, format!("{name}: not a valid JSON array of records: {e}"))
+            })?;
+            record_batches(&name, records, columns, batch_size)
         }
         Format::Ndjson => {
             let (source_schema, _) =
@@ -116,10 +104,63 @@ pub fn open_reader(
     }
 }
 
+/// Reads inline JSON data: a list of records, a mapping of columns (`{"id": [1, 2]}`) or one
+/// record.
+pub fn open_inline_json(text: &str, columns: Option<&[String]>, batch_size: usize) -> Result<Opened, DataQualityError> {
+    let shown: String = text.chars().take(100).collect();
+    let fail = |why: String| DataQualityError::load_data(&shown, format!("cannot parse inline data {shown}: {why}"));
+    let records = match serde_json::from_str::<Value>(text).map_err(|e| fail(e.to_string()))? {
+        Value::Array(records) => records,
+        Value::Object(map) if !map.is_empty() && map.values().all(Value::is_array) => {
+            let height = map.values().map(|c| c.as_array().map_or(0, Vec::len)).max().unwrap_or(0);
+            if let Some((name, _)) = map.iter().find(|(_, c)| c.as_array().map_or(0, Vec::len) != height) {
+                return Err(fail(format!("column {name:?} is shorter than the others ({height} values)")));
+            }
+            (0..height)
+                .map(|row| {
+                    Value::Object(map.iter().map(|(name, column)| (name.clone(), column[row].clone())).collect())
+                })
+                .collect()
+        }
+        record @ Value::Object(_) => vec![record],
+        _ => return Err(fail("expected a list of records or a mapping of columns".into())),
+    };
+    record_batches("inline data", records, columns, batch_size)
+}
+
+/// Record batches of JSON records (objects), typed by inference over all of them.
+fn record_batches(
+    name: &str,
+    records: Vec<Value>,
+    columns: Option<&[String]>,
+    batch_size: usize,
+) -> Result<Opened, DataQualityError> {
+    let arrow_error =
+        |e: ArrowError| DataQualityError::load_data(name, format!("{name}: cannot read JSON data: {}", clean(e)));
+    if let Some(position) = records.iter().position(|r| !r.is_object()) {
+        let message = format!("{name}: element {position} of the JSON array is not a record");
+        return Err(DataQualityError::load_data(name, message));
+    }
+    let source_schema =
+        Arc::new(arrow_json::reader::infer_json_schema_from_iterator(records.iter().map(Ok)).map_err(arrow_error)?);
+    let schema = project_schema(&source_schema, columns);
+    let mut decoder = arrow_json::ReaderBuilder::new(schema.clone())
+        .with_batch_size(batch_size)
+        .build_decoder()
+        .map_err(arrow_error)?;
+    let mut batches = Vec::new();
+    for chunk in records.chunks(batch_size) {
+        decoder.serialize(chunk).map_err(arrow_error)?;
+        batches.extend(decoder.flush().map_err(arrow_error)?.map(Ok));
+    }
+    Ok((source_schema, schema, Box::new(batches.into_iter())))
+}
+
 /// Opens a text file positioned after its UTF-8 byte-order mark, if it has one (spreadsheet
 /// exports often do, and the mark would otherwise become part of the first column's name).
-fn open_text(path: &Path) -> Result<File, RunError> {
-    let fail = |e: std::io::Error| RunError::Data(format!("{}: {e}", path.display()));
+fn open_text(path: &Path) -> Result<File, DataQualityError> {
+    let name = path.display().to_string();
+    let fail = |e: std::io::Error| DataQualityError::load_data(&name, format!("{name}: {e}"));
     let mut file = File::open(path).map_err(fail)?;
     let mut start = [0u8; 3];
     let read = file.read(&mut start).map_err(fail)?;
