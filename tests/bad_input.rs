@@ -1,5 +1,5 @@
-//! Bad input gets a clear message naming the culprit, the right exit code, no panic text and no
-//! output file.
+//! Bad input gets a clear message naming the culprit, the right exit code, the error output on
+//! stdout, no panic text and no output file.
 
 mod support;
 
@@ -18,7 +18,10 @@ fn expect_failure(dir: &std::path::Path, args: &[&str], code: i32, expected: &st
     run.expect_code(code);
     assert!(run.stderr.contains(expected), "{args:?}: expected {expected:?} in stderr: {}", run.stderr);
     assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
-    assert!(run.stdout.is_empty(), "no outputs on error: {}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 1, "only the error output on error: {}", run.stdout);
+    let outputs = run.outputs();
+    assert_eq!(outputs["status"], "error");
+    assert!(outputs["error"]["message"].as_str().unwrap().contains(expected), "{args:?}: {outputs}");
     let entries: Vec<_> =
         std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
     assert!(!entries.iter().any(|n| n.contains("report.json")), "{args:?} left {entries:?}");

@@ -131,7 +131,7 @@ fn a_format_without_output_prints_the_report_after_the_protocol_lines() {
     args.extend(["--format", "markdown"]);
     let run = run(&args);
     run.expect_code(0);
-    assert_eq!(run.protocol().len(), 2);
+    assert_eq!(run.protocol().len(), 3, "outputs, metrics and the summary log");
     assert!(run.stdout.contains("# Data Quality Report"));
 }
 

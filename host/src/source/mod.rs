@@ -133,3 +133,61 @@ fn read_up_to(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<us
     }
     Ok(filled)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::exit_code;
+
+    fn shape(batches: &[RecordBatch]) -> (usize, Vec<String>) {
+        let rows = batches.iter().map(RecordBatch::num_rows).sum();
+        let columns =
+            batches.first().map_or(vec![], |b| b.schema().fields().iter().map(|f| f.name().clone()).collect());
+        (rows, columns)
+    }
+
+    #[test]
+    fn inline_json_is_records_or_columns() {
+        let records = load_data(r#"[{"id": 1, "name": "a"}, {"id": 2, "name": null}]"#, None).unwrap();
+        assert_eq!(shape(&records), (2, vec!["id".into(), "name".into()]));
+        let columns = load_data(r#" {"id": [1, 2, 3], "name": ["a", "b", "c"]}"#, None).unwrap();
+        assert_eq!(shape(&columns), (3, vec!["id".into(), "name".into()]));
+        let ragged = load_data(r#"{"id": [1, 2], "name": ["a"]}"#, None).unwrap_err();
+        assert!(ragged.message.contains("column \"name\" is shorter"), "{ragged}");
+        let broken = load_data(r#"[{"id": 1}"#, None).unwrap_err();
+        assert!(broken.message.starts_with("cannot parse inline data [{\"id\": 1}:"), "{broken}");
+        assert_eq!(broken.exit_code(), exit_code::SCRIPT);
+    }
+
+    #[test]
+    fn files_load_by_extension_content_or_file_type() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name).display().to_string();
+        std::fs::write(path("a.tsv"), "id\tname, with comma\n1\tx\n2\ty\n").unwrap();
+        assert_eq!(shape(&load_data(&path("a.tsv"), None).unwrap()), (2, vec!["id".into(), "name, with comma".into()]));
+        std::fs::write(path("records.txt"), "{\"id\": 1}\n{\"id\": 2}\n").unwrap();
+        assert_eq!(shape(&load_data(&path("records.txt"), None).unwrap()), (2, vec!["id".into()]));
+        std::fs::write(path("export.dat"), "id\tv\n1\t2\n").unwrap();
+        assert_eq!(shape(&load_data(&path("export.dat"), Some("tsv")).unwrap()).1, ["id", "v"]);
+        let unknown = load_data(&path("export.dat"), Some("xlsx")).unwrap_err();
+        assert_eq!(unknown.exit_code(), exit_code::CONFIGURATION);
+        let uri = format!("file://{}", path("a.tsv"));
+        assert_eq!(shape(&load_data(&uri, None).unwrap()).0, 2);
+    }
+
+    #[test]
+    fn unreadable_sources_are_script_errors_naming_them() {
+        for (source, expected) in [
+            ("missing.csv", "missing.csv: no such file"),
+            ("some_data", "some_data: no such file"),
+            ("{{ outputs.extract.uri }}", "unrendered"),
+            ("secret://TOKEN", "secrets are not data"),
+            ("s3://bucket/x.parquet", "'s3://' sources are not supported"),
+        ] {
+            let error = load_data(source, None).unwrap_err();
+            assert!(error.message.contains(expected), "{source}: {error}");
+            assert_eq!(error.exit_code(), exit_code::SCRIPT, "{source}");
+            assert_eq!(error.to_dict()["script_name"], "load_data");
+        }
+    }
+}
