@@ -7,7 +7,7 @@ use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use truthound_kestra::runtime::{CheckOptions, ReportSeverity, RuleFormat};
-use truthound_kestra::{DataQualityError, ErrorKind, Limits, Runtime};
+use truthound_kestra::{ErrorKind, Limits, Runtime};
 
 fn options() -> CheckOptions {
     CheckOptions {

@@ -170,9 +170,15 @@ impl ErrorKind {
 }
 
 /// The reference's `DataQualityError(message, result, metadata)`; `kind` says which subclass it
-/// is and carries that subclass's fields.
+/// is and carries that subclass's fields. The details are boxed: errors travel in most
+/// `Result`s of the host, which should stay small. Read and change them through `Deref`
+/// (`error.message`, `error.kind`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct DataQualityError {
+pub struct DataQualityError(Box<ErrorDetails>);
+
+/// The fields of a [`DataQualityError`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorDetails {
     /// What went wrong, naming the culprit.
     pub message: String,
     /// The result the error is about (a failing check's counts), if any.
@@ -185,6 +191,20 @@ pub struct DataQualityError {
 
 impl std::error::Error for DataQualityError {}
 
+impl std::ops::Deref for DataQualityError {
+    type Target = ErrorDetails;
+
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for DataQualityError {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.0
+    }
+}
+
 fn some(text: impl Into<String>) -> Option<String> {
     Some(text.into())
 }
@@ -192,14 +212,16 @@ fn some(text: impl Into<String>) -> Option<String> {
 impl DataQualityError {
     /// An error of `kind` without result or metadata.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> DataQualityError {
-        DataQualityError { message: message.into(), result: None, metadata: Map::new(), kind }
+        DataQualityError(Box::new(ErrorDetails { message: message.into(), result: None, metadata: Map::new(), kind }))
     }
 
     /// A failing check: `"Data quality check failed: N failures"`, with the result (which
     /// carries `status` and `failed_count` at its top level).
     pub fn rules_failed(failed_count: u32, result: Value) -> DataQualityError {
         let message = format!("Data quality check failed: {failed_count} failures");
-        DataQualityError { result: Some(result), ..DataQualityError::new(ErrorKind::DataQuality, message) }
+        let mut error = DataQualityError::new(ErrorKind::DataQuality, message);
+        error.result = Some(result);
+        error
     }
 
     /// A configuration error about `field` (an option, `rules`, `column`...).
@@ -333,12 +355,12 @@ impl DataQualityError {
         let empty = Map::new();
         let d = dict.as_object().unwrap_or(&empty);
         let class_name = d.get("type").and_then(Value::as_str).unwrap_or("DataQualityError");
-        DataQualityError {
+        DataQualityError(Box::new(ErrorDetails {
             message: d.get("message").and_then(Value::as_str).unwrap_or("Unknown error").to_string(),
             result: d.get("result").filter(|r| !r.is_null()).cloned(),
             metadata: d.get("metadata").and_then(Value::as_object).cloned().unwrap_or_default(),
             kind: ErrorKind::from_dict(class_name, d),
-        }
+        }))
     }
 
     /// The `outputs` of a run that broke: `{"error": to_dict, "status": "error",
@@ -356,7 +378,7 @@ impl fmt::Display for DataQualityError {
             ErrorKind::DataQuality => match self.result.as_ref().filter(|r| truthy(r)) {
                 None => f.write_str(&self.message),
                 Some(result) => {
-                    let status = result.get("status").map_or("UNKNOWN".to_string(), |s| plain(s));
+                    let status = result.get("status").map_or("UNKNOWN".to_string(), plain);
                     let failed = result.get("failed_count").map_or("0".to_string(), plain);
                     write!(f, "{} (status={status}, failed={failed})", self.message)
                 }

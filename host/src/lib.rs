@@ -19,5 +19,5 @@ pub use truthound_guest::flows;
 
 pub use check::{CheckConfig, CheckReport, Preset, run_check};
 pub use context::{ExecutionContext, get_execution_context, get_kestra_variable};
-pub use error::{DataQualityError, ErrorKind, exit_code};
+pub use error::{DataQualityError, ErrorDetails, ErrorKind, exit_code};
 pub use runtime::{Limits, Runtime, Session};
