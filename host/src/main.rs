@@ -105,6 +105,7 @@ impl ReportArgs {
             FormatArg::Json => ReportFormat::Json,
             FormatArg::Yaml => ReportFormat::Yaml,
             FormatArg::Markdown => ReportFormat::Markdown,
+            FormatArg::Html => ReportFormat::Html,
             FormatArg::GreatExpectations => ReportFormat::GreatExpectations,
         })
     }
@@ -238,6 +239,8 @@ enum LearnFormatArg {
     Json,
     Yaml,
     Markdown,
+    /// A self-contained HTML page.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -262,6 +265,8 @@ enum FormatArg {
     Json,
     Yaml,
     Markdown,
+    /// A self-contained HTML page (summary, failing rules with samples, histograms as SVG).
+    Html,
     /// A Great Expectations validation result.
     #[value(name = "great_expectations", aliases = ["ge", "great-expectations"])]
     GreatExpectations,
@@ -539,6 +544,7 @@ fn learn(args: LearnArgs) -> Result<i32, RunError> {
             LearnFormatArg::Json => report.render(ReportFormat::Json)?,
             LearnFormatArg::Yaml => report.render(ReportFormat::Yaml)?,
             LearnFormatArg::Markdown => report.render(ReportFormat::Markdown)?,
+            LearnFormatArg::Html => report.render(ReportFormat::Html)?,
         };
         deliver(&rendered, args.output.as_ref())?;
     }
