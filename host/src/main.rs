@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use truthound_kestra::flow_validate::{ValidateFormat, validate_files};
 use truthound_kestra::kestra::{Metric, metrics_line, outputs_line};
-use truthound_kestra::output::write_atomically;
+use truthound_kestra::outputs::write_atomically;
 use truthound_kestra::profile::{LearnConfig, ProfileConfig, run_learn, run_profile};
 use truthound_kestra::runtime::{
     GUEST_WASM, LearnOptions, ProfileOptions, ReportFormat, ReportSeverity, RuleFormat, Status,

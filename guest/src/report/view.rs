@@ -1,6 +1,6 @@
 //! What the Markdown and HTML reports read from a serialised result: an envelope
 //! (`{"result": ...}`), a result dictionary, a `format_check_result` payload (counts in its
-//! `summary`), or a single named output (`{"check_result": ...}`).
+//! `summary`), or named outputs (`{"learn_result": ..., "learned_rules": ...}`).
 
 use serde_json::Value;
 
@@ -28,17 +28,15 @@ pub struct FailingRule {
 }
 
 impl<'a> ReportView<'a> {
-    /// The result inside `value`.
+    /// The result inside `value`: its `result`, or, when `value` has no `status` of its own,
+    /// its first member with one (a named output).
     pub fn new(value: &'a Value) -> ReportView<'a> {
-        let mut result = value;
-        if let Some(inner) = value.get("result").filter(|inner| inner.is_object()) {
-            result = inner;
-        } else if let Some(object) = value.as_object()
-            && object.len() == 1
-            && let Some(named) = object.values().next().filter(|named| named.get("status").is_some())
-        {
-            result = named;
-        }
+        let named = || value.as_object()?.values().find(|member| member.get("status").is_some());
+        let result = match value.get("result").filter(|inner| inner.is_object()) {
+            Some(inner) => inner,
+            None if value.get("status").is_none() => named().unwrap_or(value),
+            None => value,
+        };
         ReportView { result }
     }
 
@@ -179,7 +177,8 @@ mod tests {
     fn finds_the_result_in_envelopes_named_outputs_and_summaries() {
         let envelope = json!({"result": {"status": "failed"}, "status": "failed"});
         assert_eq!(ReportView::new(&envelope).status(), "failed");
-        let named = json!({"check_result": {"status": "passed", "summary": {"passed_count": 3, "failed_count": 1}}});
+        let named = json!({"learned_rules": [], "check_result": {"status": "passed",
+            "summary": {"passed_count": 3, "failed_count": 1}}});
         let view = ReportView::new(&named);
         assert_eq!((view.status(), view.field("passed_count")), ("passed".into(), Some(&json!(3))));
         assert_eq!(view.pass_rate(), Some(0.75));
