@@ -3,7 +3,7 @@
 //! column profiles with a histogram per column as inline SVG, and learned rules.
 
 use super::view::{Bin, FailingRule, ReportView, bin_range, display, histogram, items, short_number, text_of};
-use super::{format_duration, format_percentage, format_status_badge};
+use super::{format_duration, format_percentage};
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -23,7 +23,7 @@ table{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}
 th,td{border:1px solid #d8dce3;padding:6px 8px;text-align:left;vertical-align:top}
 th{background:#eef0f4}td.number{text-align:right;font-variant-numeric:tabular-nums}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;background:#eef0f4;padding:1px 4px;border-radius:3px;overflow-wrap:anywhere}
-ul.samples{margin:0;padding-left:18px}
+ul.samples{margin:0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:2px 12px}
 section.column{background:#fff;border:1px solid #d8dce3;border-radius:6px;padding:12px 16px;margin:16px 0;display:flex;gap:24px;flex-wrap:wrap}
 section.column>div{flex:1 1 300px}
 svg.histogram rect.bar{fill:#4c78a8}svg.histogram rect.bar:hover{fill:#2a5783}
@@ -53,7 +53,7 @@ pub fn render_html(value: &Value) -> String {
          <h1>Data Quality Report <span class=\"badge status-{}\" id=\"status\">{}</span></h1>\n",
         escape(&status),
         escape(&status),
-        escape(&format_status_badge(&status)),
+        escape(&status.to_uppercase()),
     );
     summary(&mut out, &view);
     failing_rules(&mut out, &view.failing_rules());
@@ -90,18 +90,22 @@ fn summary(out: &mut String, view: &ReportView) {
         let _ = writeln!(out, "<dt>{label}</dt><dd>{}</dd>", escape(&text));
     };
     fact("Status", view.status());
-    if let Some(operation) = view.field("operation") {
-        fact("Operation", display(operation));
+    let operation = view.field("operation").map(display);
+    if let Some(operation) = &operation {
+        fact("Operation", operation.clone());
     }
-    for (key, label) in [("passed_count", "Passed"), ("failed_count", "Failed"), ("warning_count", "Warnings")] {
-        if let Some(count) = view.field(key) {
-            fact(label, display(count));
+    // Profiles and learned rules pass nothing and fail nothing: their counts would be noise.
+    if operation.as_deref().is_none_or(|operation| operation == "check") {
+        for (key, label) in [("passed_count", "Passed"), ("failed_count", "Failed"), ("warning_count", "Warnings")] {
+            if let Some(count) = view.field(key) {
+                fact(label, display(count));
+            }
         }
-    }
-    if view.field("passed_count").is_some()
-        && let Some(rate) = view.pass_rate()
-    {
-        fact("Pass rate", format_percentage(rate * 100.0));
+        if view.field("passed_count").is_some()
+            && let Some(rate) = view.pass_rate()
+        {
+            fact("Pass rate", format_percentage(rate * 100.0));
+        }
     }
     if let Some(rows) = view.field("total_rows") {
         fact("Rows", display(rows));
