@@ -187,10 +187,12 @@ fn histogram_bars(bins: &[Bin]) -> String {
     let highest = bins.iter().map(|bin| bin.count).max().unwrap_or(0).max(1);
     let mut out = String::new();
     for (bin, range) in bins.iter().zip(&ranges) {
-        let eighths = bin.count * BAR_WIDTH * 8 / highest;
+        // A bin with values always shows at least an eighth, so it never looks empty.
+        let eighths = (bin.count * BAR_WIDTH * 8 / highest).max(bin.count.min(1));
         let mut bar = "█".repeat((eighths / 8) as usize);
-        if eighths % 8 > 0 {
-            bar.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][(eighths % 8 - 1) as usize]);
+        let partial = (eighths % 8) as usize;
+        if partial > 0 {
+            bar.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][partial - 1]);
         }
         let _ = writeln!(out, "{range:<range_width$}  {bar:<width$}  {}", bin.count, width = BAR_WIDTH as usize);
     }
@@ -247,11 +249,13 @@ mod tests {
         assert_eq!(report.matches("| c | r | m | low |").count(), 1);
         let profile = json!({"status": "passed", "columns": [{"column_name": "age", "dtype": "int64",
             "null_percentage": 0.0, "unique_percentage": 50.0,
-            "metadata": {"histogram": [[0.0, 5.0, 4], [5.0, 10.0, 1]]}}]});
+            "metadata": {"histogram": [[0.0, 5.0, 4], [5.0, 10.0, 1], [10.0, 15.0, 0], [15.0, 99.0, 4000]]}}]});
         let report = render_markdown(&profile, 0);
         assert!(report.contains("| age | int64 | 0.0% | 50.0% |"), "{report}");
-        assert!(report.contains(&format!("[0, 5)   {}  4\n", "█".repeat(24))), "{report}");
-        assert!(report.contains("[5, 10]  ██████  "), "{report}");
+        let line = |range: &str, bar: &str, count: u64| format!("{range:<8}  {bar:<24}  {count}\n");
+        assert!(report.contains(&line("[0, 5)", "▏", 4)), "a small bin is still visible: {report}");
+        assert!(report.contains(&line("[10, 15)", "", 0)), "{report}");
+        assert!(report.contains(&line("[15, 99]", &"█".repeat(24), 4000)), "{report}");
     }
 
     #[test]
