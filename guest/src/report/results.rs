@@ -38,14 +38,20 @@ impl OperationType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValidationFailure {
     pub rule_type: String,
+    /// Empty for rules over the whole table.
     pub column: String,
     pub message: String,
+    /// `medium` when the record has none.
     #[serde(default)]
     pub severity: Severity,
+    /// Rows that failed.
     #[serde(default)]
     pub failed_count: u64,
+    /// The failing rows kept as samples (0-based).
     #[serde(default)]
     pub failed_indices: Vec<u64>,
+    /// Ours: `rule_name`, `rule_index`, `unexpected_percent`, `sample_values` (paired with
+    /// `failed_indices`), `observed_value`.
     #[serde(default)]
     pub metadata: Map<String, Value>,
 }
@@ -55,6 +61,7 @@ pub struct ValidationFailure {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnProfile {
     pub column_name: String,
+    /// The logical type (`int64`, `string`, `date`, ...).
     pub dtype: String,
     #[serde(default)]
     pub null_count: u64,
@@ -64,12 +71,15 @@ pub struct ColumnProfile {
     pub unique_count: u64,
     #[serde(default)]
     pub unique_percentage: f64,
+    /// Smallest value: a number, or text for strings, dates and timestamps.
     #[serde(default)]
     pub min_value: Option<Value>,
+    /// Largest value, like `min_value`.
     #[serde(default)]
     pub max_value: Option<Value>,
     #[serde(default)]
     pub mean: Option<f64>,
+    /// Sample standard deviation (n - 1).
     #[serde(default)]
     pub std: Option<f64>,
     #[serde(default)]
@@ -83,8 +93,10 @@ pub struct LearnedRule {
     pub column: String,
     #[serde(default)]
     pub parameters: Map<String, Value>,
+    /// From 0 to 1; 1 when the record has none.
     #[serde(default = "full_confidence")]
     pub confidence: f64,
+    /// Rows the rule was learned from.
     #[serde(default)]
     pub sample_size: u64,
     #[serde(default)]
@@ -150,12 +162,16 @@ pub struct ScriptOutput {
     pub total_rows: u64,
     #[serde(default)]
     pub execution_time_ms: f64,
+    /// Checks: the failed rules.
     #[serde(default)]
     pub failures: Vec<ValidationFailure>,
+    /// Profiles: one profile per column.
     #[serde(default)]
     pub columns: Vec<ColumnProfile>,
+    /// Learn: the rules kept.
     #[serde(default)]
     pub rules: Vec<LearnedRule>,
+    /// Facts of the run (`engine`, `source`, ...), per operation.
     #[serde(default)]
     pub metadata: Map<String, Value>,
     /// ISO 8601 (`2026-11-26T07:01:05.123456+00:00`); `None` when the record had none.
@@ -263,10 +279,14 @@ pub struct Summary {
     pub passed_count: u32,
     pub failed_count: u32,
     pub warning_count: u32,
+    /// `passed_count + failed_count`.
     pub total_count: u32,
     pub total_rows: u64,
+    /// From 0 to 1 (see [`ScriptOutput::pass_rate`]).
     pub pass_rate: f64,
+    /// `75.0%`.
     pub pass_rate_formatted: String,
+    /// `430.00ms`, `1.50s`, `1m 30s`.
     pub execution_time: String,
 }
 
@@ -292,8 +312,10 @@ impl Summary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope {
     pub result: ScriptOutput,
+    /// The result's status, repeated for `{{ outputs.<task>.vars.status }}`.
     pub status: CheckStatus,
     pub is_success: bool,
+    /// The result's timestamp.
     #[serde(default)]
     pub timestamp: Option<String>,
     pub summary: Summary,
