@@ -39,8 +39,12 @@ fn profile_options_change_the_work_done() {
 #[test]
 fn profile_reports_go_to_files_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
-    for (format, marker) in [("markdown", "# Data Profile"), ("yaml", "operation: profile"), ("json", "\"operation\"")]
-    {
+    for (format, marker) in [
+        ("markdown", "## Column Profiles"),
+        ("html", "<h2>Column profiles</h2>"),
+        ("yaml", "operation: profile"),
+        ("json", "\"operation\""),
+    ] {
         let path = dir.path().join(format!("profile.{format}"));
         run(&["profile", "examples/orders.csv", "--format", format, "--output", path.to_str().unwrap()]).expect_code(0);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -109,5 +113,5 @@ fn learn_options_are_validated_and_reports_rendered() {
     run(&["learn", "examples/no-such-file.csv"]).expect_code(3);
     let markdown = run(&["learn", "examples/orders.csv", "--format", "markdown", "--no-categories"]);
     markdown.expect_code(0);
-    assert!(markdown.stdout.contains("# Learned Rules") && !markdown.stdout.contains("| in_set |"));
+    assert!(markdown.stdout.contains("## Learned Rules") && !markdown.stdout.contains("| in_set |"));
 }

@@ -1,10 +1,10 @@
 //! Plain Rust mirrors of the WIT types, so the engine's logic builds and tests natively.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Outcome of a rule or a check (the seed's `CheckStatus`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Passed,
@@ -30,10 +30,15 @@ impl Status {
     pub fn is_success(self) -> bool {
         matches!(self, Status::Passed | Status::Warning)
     }
+
+    /// Failed and error are failures (the seed's `is_failure`); skipped is neither.
+    pub fn is_failure(self) -> bool {
+        matches!(self, Status::Failed | Status::Error)
+    }
 }
 
 /// Severity of a rule as written in rule documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Critical,
@@ -81,11 +86,12 @@ impl Severity {
 }
 
 /// The seed's result severity scale, totally ordered (the original only ordered it by `<`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportSeverity {
     Info,
     Low,
+    #[default]
     Medium,
     High,
     Critical,
@@ -144,7 +150,7 @@ impl fmt::Display for QualityError {
 impl std::error::Error for QualityError {}
 
 /// One unexpected value and its 0-based row.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FailureSample {
     pub row: u64,
     pub value: String,

@@ -90,7 +90,7 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
-    /// Renders the result (the seed's envelope as JSON or YAML, or Markdown).
+    /// Renders the result (the seed's envelope as JSON or YAML, or the Markdown or HTML report).
     pub fn render(&mut self, format: ReportFormat) -> Result<String, DataQualityError> {
         self.session.render_check(&self.result, &self.info, format)
     }

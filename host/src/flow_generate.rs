@@ -1,7 +1,7 @@
 //! `truthound-kestra flow generate`: Kestra flow YAML from options or a FlowConfig document.
 
 use crate::error::{DataQualityError, exit_code};
-use crate::output::write_atomically;
+use crate::outputs::write_atomically;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use truthound_guest::flows::{

@@ -9,7 +9,7 @@ pub mod error;
 pub mod flow_generate;
 pub mod flow_validate;
 pub mod kestra;
-pub mod output;
+pub mod outputs;
 pub mod profile;
 pub mod runtime;
 pub mod source;

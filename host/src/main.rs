@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use truthound_kestra::context::{LoadedContext, get_execution_context};
 use truthound_kestra::flow_validate::{ValidateFormat, validate_files};
 use truthound_kestra::kestra::{LogLevel, Metric, logs_line, metrics_line, outputs_line};
-use truthound_kestra::output::write_atomically;
+use truthound_kestra::outputs::write_atomically;
 use truthound_kestra::profile::{LearnConfig, ProfileConfig, run_learn, run_profile};
 use truthound_kestra::runtime::{
     GUEST_WASM, LearnOptions, ProfileOptions, ReportFormat, ReportSeverity, RuleFormat, Status,
@@ -109,6 +109,7 @@ impl ReportArgs {
             FormatArg::Json => ReportFormat::Json,
             FormatArg::Yaml => ReportFormat::Yaml,
             FormatArg::Markdown => ReportFormat::Markdown,
+            FormatArg::Html => ReportFormat::Html,
             FormatArg::GreatExpectations => ReportFormat::GreatExpectations,
         })
     }
@@ -242,6 +243,8 @@ enum LearnFormatArg {
     Json,
     Yaml,
     Markdown,
+    /// A self-contained HTML page.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -266,6 +269,8 @@ enum FormatArg {
     Json,
     Yaml,
     Markdown,
+    /// A self-contained HTML page (summary, failing rules with samples, histograms as SVG).
+    Html,
     /// A Great Expectations validation result.
     #[value(name = "great_expectations", aliases = ["ge", "great-expectations"])]
     GreatExpectations,
@@ -631,6 +636,7 @@ fn learn(args: LearnArgs, loaded: &LoadedContext) -> Result<i32, DataQualityErro
             LearnFormatArg::Json => report.render(ReportFormat::Json)?,
             LearnFormatArg::Yaml => report.render(ReportFormat::Yaml)?,
             LearnFormatArg::Markdown => report.render(ReportFormat::Markdown)?,
+            LearnFormatArg::Html => report.render(ReportFormat::Html)?,
         };
         deliver(&rendered, args.output.as_ref())?;
     }

@@ -50,7 +50,7 @@ pub struct ProfileReport {
 }
 
 impl ProfileReport {
-    /// Renders the profile (the seed's envelope as JSON or YAML, or Markdown).
+    /// Renders the profile (the seed's envelope as JSON or YAML, or the Markdown or HTML report).
     pub fn render(&mut self, format: ReportFormat) -> Result<String, DataQualityError> {
         self.session.render_profile(&self.result, &self.info, format)
     }
@@ -161,7 +161,7 @@ pub struct LearnReport {
 }
 
 impl LearnReport {
-    /// Renders the learned rules (the seed's envelope as JSON or YAML, or Markdown).
+    /// Renders the learned rules (the seed's envelope as JSON or YAML, or the Markdown or HTML report).
     pub fn render(&mut self, format: ReportFormat) -> Result<String, DataQualityError> {
         self.session.render_learn(&self.result, self.row_count, &self.info, format)
     }

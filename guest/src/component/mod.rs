@@ -112,6 +112,7 @@ fn format_from_wit(format: report::ReportFormat) -> ReportFormat {
         report::ReportFormat::JsonCompact => ReportFormat::JsonCompact,
         report::ReportFormat::Yaml => ReportFormat::Yaml,
         report::ReportFormat::Markdown => ReportFormat::Markdown,
+        report::ReportFormat::Html => ReportFormat::Html,
         report::ReportFormat::GreatExpectations => ReportFormat::GreatExpectations,
     }
 }
