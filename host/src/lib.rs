@@ -11,6 +11,7 @@ pub mod kestra;
 pub mod output;
 pub mod profile;
 pub mod runtime;
+pub mod sla;
 pub mod source;
 
 /// The flow generator (linked natively; the engine component exports the same as `flows`).
