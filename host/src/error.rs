@@ -28,6 +28,9 @@ pub mod exit_code {
     pub const DATA: i32 = 3;
     /// Engine error: trap, memory limit, timeout.
     pub const ENGINE: i32 = 4;
+    /// The SLA was violated and `--sla-fail` is on. Wins over [`RULES_FAILED`]: a run whose rules
+    /// failed and whose SLA was violated exits 5; errors (2, 3, 4) end the run before either.
+    pub const SLA_VIOLATION: i32 = 5;
 }
 
 impl RunError {

@@ -11,6 +11,7 @@ use truthound_kestra::profile::{LearnConfig, ProfileConfig, run_learn, run_profi
 use truthound_kestra::runtime::{
     GUEST_WASM, LearnOptions, ProfileOptions, ReportFormat, ReportSeverity, RuleFormat, Status,
 };
+use truthound_kestra::sla::run::CheckSla;
 use truthound_kestra::{CheckConfig, Limits, Preset, RunError, Runtime, exit_code, run_check};
 
 /// Data-quality validation for Kestra, with a sandboxed WebAssembly rule engine.
@@ -80,6 +81,18 @@ struct CheckArgs {
     /// Failing rules below this severity count as warnings.
     #[arg(long, value_enum)]
     min_severity: Option<MinSeverityArg>,
+    /// Evaluate the outcome against an SLA: a preset (default, strict, lenient, production) or a
+    /// YAML/JSON SLA config file. Adds the `sla` and `sla_state` outputs, the `sla_violations`
+    /// metric, and an `sla_alert` output when violated.
+    #[arg(long, value_name = "PRESET|FILE")]
+    sla: Option<String>,
+    /// Carry the consecutive-failure counter over in this file: read it (missing or empty:
+    /// fresh), then replace it atomically with the new state.
+    #[arg(long, value_name = "FILE", requires = "sla")]
+    sla_state: Option<PathBuf>,
+    /// Exit with code 5 when the SLA is violated; this wins over code 1 of failed rules.
+    #[arg(long, requires = "sla")]
+    sla_fail: bool,
     #[command(flatten)]
     engine: EngineArgs,
     #[command(flatten)]
@@ -321,21 +334,30 @@ fn check(args: CheckArgs) -> Result<i32, RunError> {
             ));
         }
     };
+    // Read the SLA and its state first: a bad one stops the run before any work.
+    let sla = args.sla.as_deref().map(|spec| CheckSla::load(spec, args.sla_state.as_deref())).transpose()?;
     let runtime = Runtime::new()?;
     let mut report = run_check(&runtime, &args.uri, &rule_document, &config)?;
 
-    let envelope = report.render(ReportFormat::JsonCompact)?;
-    let protocol = [
-        outputs_line(&envelope),
-        metrics_line(&[
-            Metric::counter("rows", report.result.row_count as f64),
-            Metric::counter("passed", f64::from(report.result.passed_count)),
-            Metric::counter("failed", f64::from(report.result.failed_count)),
-            Metric::counter("warnings", f64::from(report.result.warning_count)),
-            Metric::timer("duration", report.info.execution_time_ms / 1000.0),
-        ]),
+    let mut envelope = report.render(ReportFormat::JsonCompact)?;
+    let mut metrics = vec![
+        Metric::counter("rows", report.result.row_count as f64),
+        Metric::counter("passed", f64::from(report.result.passed_count)),
+        Metric::counter("failed", f64::from(report.result.failed_count)),
+        Metric::counter("warnings", f64::from(report.result.warning_count)),
+        Metric::timer("duration", report.info.execution_time_ms / 1000.0),
     ];
-    print_lines(&protocol)?;
+    let sla_outcome = match sla {
+        Some(sla) => {
+            let (outcome, with_sla) = sla.evaluate_into(&envelope, std::io::stdout())?;
+            envelope = with_sla;
+            metrics.push(outcome.violations_metric());
+            print_lines(&outcome.hook_failure_lines())?;
+            Some(outcome)
+        }
+        None => None,
+    };
+    print_lines(&[outputs_line(&envelope), metrics_line(&metrics)])?;
     if let Some(format) = args.report.format() {
         let rendered = report.render(format)?;
         deliver(&rendered, args.report.output.as_ref())?;
@@ -351,7 +373,14 @@ fn check(args: CheckArgs) -> Result<i32, RunError> {
             report.info.execution_time_ms
         );
     }
-    Ok(if report.fails_task(&config) { exit_code::RULES_FAILED } else { exit_code::SUCCESS })
+    let sla_violated = sla_outcome.is_some_and(|outcome| !outcome.evaluation.is_compliant());
+    Ok(if args.sla_fail && sla_violated {
+        exit_code::SLA_VIOLATION
+    } else if report.fails_task(&config) {
+        exit_code::RULES_FAILED
+    } else {
+        exit_code::SUCCESS
+    })
 }
 
 fn check_config(args: &CheckArgs) -> Result<CheckConfig, RunError> {

@@ -7,6 +7,7 @@ mod error;
 pub mod hooks;
 mod monitor;
 mod registry;
+pub mod run;
 pub mod state;
 
 pub use error::SlaViolationError;
