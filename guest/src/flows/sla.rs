@@ -12,8 +12,9 @@
 //! `kv('KEY', errorOnMissing=false)`: the named argument exists in every targeted version; from
 //! 0.22 it is required, since `kv()` then fails on a missing key by default (Kestra's 0.22
 //! migration guide, "KV function errors on missing key"). A missing key renders empty, which
-//! the CLI reads as a fresh state. `kv.Set` without `kvType` stores the value as a string, so
-//! the state (a JSON document in a string output) comes back verbatim.
+//! the CLI reads as a fresh state. `kv.Set` renders `value` typed (`renderTyped`): an object
+//! output would be stored as a map, so `sla_state` is a JSON document in a *string* output,
+//! stored as a string (no `kvType`) and rendered back verbatim by `kv()`.
 
 use super::FlowError;
 use super::ids::{IdKind, is_valid};
