@@ -4,6 +4,7 @@
 mod support;
 
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -238,4 +239,83 @@ fn runs_killed_midway_never_leave_a_partial_state_file() {
     // rule breaks the SLA): at least the ones that printed their outputs, at most all of them.
     let counter = stored_counter(&state);
     assert!((completed..=kills + completed).contains(&counter), "counter {counter}, {completed} completed");
+}
+
+/// Runs the generated check task the way a Process task runner would: `inputFiles` written,
+/// `env` rendered (`kv()` from `kv_store`), the commands under `/bin/sh -c` with `set -e`.
+fn run_generated_check(task: &serde_yaml_ng::Value, kv_store: &BTreeMap<String, String>, work: &Path) -> Run {
+    std::fs::create_dir_all(work).unwrap();
+    for (name, content) in task["inputFiles"].as_mapping().unwrap() {
+        std::fs::write(work.join(name.as_str().unwrap()), content.as_str().unwrap()).unwrap();
+    }
+    let kv_call = regex::Regex::new(r"^\{\{ kv\('([^']+)', errorOnMissing=false\) \}\}$").unwrap();
+    let mut command = Command::new("/bin/sh");
+    for (key, value) in task["env"].as_mapping().unwrap() {
+        let value = value.as_str().unwrap();
+        // A missing key renders as empty, like Pebble's null.
+        let rendered = match kv_call.captures(value) {
+            Some(call) => kv_store.get(&call[1]).cloned().unwrap_or_default(),
+            None if value.starts_with("{{") => format!("rendered {value}"),
+            None => value.to_string(),
+        };
+        command.env(key.as_str().unwrap(), rendered);
+    }
+    let commands: Vec<&str> = task["commands"].as_sequence().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    let path = std::env::var("PATH").unwrap_or_default();
+    command.env("PATH", format!("{}:{path}", binary().parent().unwrap().display()));
+    let output = command.arg("-c").arg(format!("set -e\n{}", commands.join("\n"))).current_dir(work).output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn a_generated_flow_carries_the_counter_through_the_kv_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.yaml");
+    std::fs::write(&rules, "- {type: in_range, column: amount, min: 0}\n").unwrap();
+    let orders = orders();
+    let generated = run(&[
+        "flow",
+        "generate",
+        "check",
+        "--flow-id",
+        "orders",
+        "--namespace",
+        "company.data",
+        "--input-uri",
+        &orders,
+        "--rules",
+        rules.to_str().unwrap(),
+        "--task-runner",
+        "process",
+        "--sla",
+        "production",
+    ]);
+    generated.expect_code(0);
+    let flow: serde_yaml_ng::Value = serde_yaml_ng::from_str(&generated.stdout).unwrap();
+    let tasks = flow["tasks"].as_sequence().unwrap();
+    let ids: Vec<&str> = tasks.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["check_quality", "check_quality_sla_state", "check_quality_gate"]);
+    let (store, gate) = (&tasks[1], &tasks[2]);
+    assert_eq!(store["value"].as_str(), Some("{{ outputs.check_quality.vars.sla_state }}"));
+    let gate_condition = gate["condition"].as_str().unwrap();
+    assert_eq!(gate_condition, "{{ outputs.check_quality.vars.is_success == false }}");
+    let key = store["key"].as_str().unwrap().to_string();
+
+    let mut kv_store = BTreeMap::new();
+    for execution in 1..=3u64 {
+        let check = run_generated_check(&tasks[0], &kv_store, &dir.path().join(format!("run{execution}")));
+        check.expect_code(0); // failed rules do not stop the flow before the state is stored
+        let outputs = sla_outputs(&check);
+        assert_eq!(outputs["sla"]["consecutive_failures"], execution);
+        assert_eq!(outputs["is_success"], false, "the gate task then fails the execution");
+        // kv.Set stores the rendered string output as a string.
+        kv_store.insert(key.clone(), outputs["sla_state"].as_str().unwrap().to_string());
+        if execution == 3 {
+            assert!(violation_types(&outputs).contains(&"consecutive_failures".to_string()));
+        }
+    }
 }
