@@ -97,7 +97,7 @@ impl SlaMonitor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sla::hooks::{CallbackSlaHook, MetricsSlaHook};
+    use crate::sla::hooks::{CallbackSlaHook, HookResult, MetricsSlaHook};
     use std::sync::Mutex;
 
     fn failing() -> SlaMetrics {
@@ -152,11 +152,15 @@ mod tests {
     #[test]
     fn hooks_hear_passes_violations_and_consecutive_failures() {
         let heard = Arc::new(Mutex::new(Vec::new()));
+        let record = |heard: &Arc<Mutex<Vec<String>>>, event: String| -> HookResult {
+            heard.lock().unwrap().push(event);
+            Ok(())
+        };
         let (pass, violation, consecutive) = (heard.clone(), heard.clone(), heard.clone());
         let hook = CallbackSlaHook::default()
-            .on_pass(move |_| Ok(pass.lock().unwrap().push("pass".to_string())))
-            .on_violation(move |_| Ok(violation.lock().unwrap().push("violation".to_string())))
-            .on_consecutive(move |_, n| Ok(consecutive.lock().unwrap().push(format!("consecutive {n}"))));
+            .on_pass(move |_| record(&pass, "pass".into()))
+            .on_violation(move |_| record(&violation, "violation".into()))
+            .on_consecutive(move |_, n| record(&consecutive, format!("consecutive {n}")));
         let config = SlaConfig { max_consecutive_failures: 2, ..pass_rate_95() };
         let mut monitor = SlaMonitor::new(config, vec![Arc::new(hook)]);
         for metrics in [passing(), failing(), failing()] {
