@@ -319,3 +319,55 @@ fn a_generated_flow_carries_the_counter_through_the_kv_store() {
         }
     }
 }
+
+#[test]
+fn the_components_sla_interface_agrees_with_the_native_evaluation() {
+    use truthound_kestra::runtime::sla_records::{AlertLevel as WitLevel, SlaMetrics as WitMetrics};
+    use truthound_kestra::sla::{SlaConfig, SlaMetrics, evaluate};
+    use truthound_kestra::{Limits, Runtime};
+    let runtime = Runtime::new().unwrap();
+    let mut session = runtime.session(Limits::default()).unwrap();
+    for name in SlaConfig::PRESET_NAMES {
+        let (wit, native) = (session.sla_preset(name).unwrap().unwrap(), SlaConfig::preset(name).unwrap());
+        assert_eq!(wit.min_pass_rate, native.min_pass_rate, "{name}");
+        assert_eq!(wit.max_failure_rate, native.max_failure_rate, "{name}");
+        assert_eq!(wit.max_execution_time_seconds, native.max_execution_time_seconds, "{name}");
+        assert_eq!(wit.max_consecutive_failures, native.max_consecutive_failures, "{name}");
+        assert_eq!(wit.alert_on_warning, native.alert_on_warning, "{name}");
+    }
+    assert_eq!(session.sla_preset("gold").unwrap(), None);
+    let strict = session.sla_preset("strict").unwrap().unwrap();
+    assert_eq!(strict.alert_level, WitLevel::Critical);
+    let metrics = WitMetrics {
+        passed_count: 90,
+        failed_count: 10,
+        warning_count: 0,
+        execution_time_ms: 120_000.0,
+        row_count: Some(1_234),
+        timestamp: Some("2026-11-26T00:00:00+00:00".into()),
+        flow_id: None,
+        task_id: None,
+        execution_id: None,
+    };
+    let wit = session.evaluate_sla(&strict, &metrics, 4).unwrap();
+    let native_metrics = SlaMetrics {
+        passed_count: 90,
+        failed_count: 10,
+        execution_time_ms: 120_000.0,
+        row_count: Some(1_234),
+        ..SlaMetrics::default()
+    };
+    let native = evaluate(&SlaConfig::STRICT, &native_metrics, 4);
+    let wit_messages: Vec<&str> = wit.violations.iter().map(|v| v.message.as_str()).collect();
+    let native_messages: Vec<&str> = native.violations.iter().map(|v| v.message.as_str()).collect();
+    assert_eq!(wit_messages, native_messages);
+    assert_eq!(wit.violations.len(), 4, "failure rate, pass rate, execution time, consecutive");
+    assert_eq!((wit.consecutive_failures, native.consecutive_failures), (5, 5));
+    assert_eq!(wit.max_alert_level, Some(WitLevel::Critical));
+    assert!(!wit.is_compliant);
+    assert_eq!(wit.evaluated_at.as_deref(), Some("2026-11-26T00:00:00+00:00"));
+    let invalid = truthound_kestra::runtime::sla_records::SlaConfig { min_pass_rate: Some(2.0), ..strict };
+    let error = session.evaluate_sla(&invalid, &metrics, 0).unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+    assert!(error.to_string().contains("min_pass_rate"), "{error}");
+}
