@@ -110,6 +110,24 @@ mod tests {
     }
 
     #[test]
+    fn finished_checks_give_their_counts_and_rows() {
+        let result = CheckResult {
+            status: crate::model::Status::Failed,
+            passed_count: 3,
+            failed_count: 1,
+            warning_count: 2,
+            row_count: 500,
+            columns_read: Vec::new(),
+            suite_name: None,
+            rule_results: Vec::new(),
+        };
+        let metrics = SlaMetrics::from_check_result(&result, 42.0);
+        assert_eq!((metrics.passed_count, metrics.failed_count, metrics.warning_count), (3, 1, 2));
+        assert_eq!((metrics.row_count, metrics.execution_time_ms), (Some(500), 42.0));
+        assert_eq!(metrics.pass_rate(), 0.75);
+    }
+
+    #[test]
     fn json_adds_the_rates() {
         let value = SlaMetrics { passed_count: 1, failed_count: 3, ..SlaMetrics::default() }.to_json();
         assert_eq!(value["pass_rate"], 0.25);
