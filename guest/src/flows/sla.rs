@@ -22,7 +22,9 @@ use super::yaml::Node;
 use crate::sla::SlaConfig;
 use serde::Deserialize;
 
+/// The task that stores the state in the KV store.
 pub const KV_SET_TYPE: &str = "io.kestra.plugin.core.kv.Set";
+/// The task that fails the execution when its condition holds.
 pub const FAIL_TYPE: &str = "io.kestra.plugin.core.execution.Fail";
 /// The SLA config file of a check task with an inline config.
 pub const SLA_CONFIG_FILE: &str = "sla.json";

@@ -14,8 +14,11 @@ pub struct SlaConfig {
     pub max_failure_rate: Option<f64>,
     /// Least `passed / (passed + failed)` required.
     pub min_pass_rate: Option<f64>,
+    /// Longest run allowed, in seconds.
     pub max_execution_time_seconds: Option<f64>,
+    /// Fewest rows allowed.
     pub min_row_count: Option<u64>,
+    /// Most rows allowed.
     pub max_row_count: Option<u64>,
     /// A `consecutive_failures` violation (always critical) is added once this many runs in a
     /// row broke a threshold (0: on every run).
@@ -29,8 +32,11 @@ pub struct SlaConfig {
     pub enabled: bool,
     /// Free labels, kept sorted and without duplicates (the seed's frozenset).
     pub tags: Vec<String>,
+    /// Kestra flow id, for alerts.
     pub flow_id: Option<String>,
+    /// Kestra task id, for alerts.
     pub task_id: Option<String>,
+    /// Kestra namespace, for alerts.
     pub namespace: Option<String>,
 }
 
@@ -39,6 +45,7 @@ pub struct SlaConfig {
 pub struct SlaConfigError {
     /// The field at fault (`min_pass_rate`), or `document` when the text could not be read.
     pub field: String,
+    /// What is wrong with it.
     pub message: String,
 }
 

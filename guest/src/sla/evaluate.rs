@@ -10,8 +10,11 @@ use serde_json::{Map, Value};
 /// The outcome of one evaluation (the seed's `SLAEvaluationResult`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SlaEvaluation {
+    /// The config evaluated against.
     pub config: SlaConfig,
+    /// The metrics evaluated.
     pub metrics: SlaMetrics,
+    /// Broken thresholds in the seed's order, `consecutive_failures` last.
     pub violations: Vec<SlaViolation>,
     /// The metrics' timestamp (the engine has no clock).
     pub evaluated_at: Option<String>,
@@ -25,6 +28,7 @@ impl SlaEvaluation {
         self.violations.is_empty()
     }
 
+    /// Whether any violation is critical.
     pub fn has_critical_violations(&self) -> bool {
         self.violations.iter().any(|v| v.alert_level == AlertLevel::Critical)
     }

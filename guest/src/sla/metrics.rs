@@ -8,16 +8,23 @@ use serde_json::Value;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SlaMetrics {
+    /// Rules that passed.
     pub passed_count: u64,
+    /// Rules that failed.
     pub failed_count: u64,
+    /// Rules that ended as warnings.
     pub warning_count: u64,
+    /// How long the run took, in milliseconds.
     pub execution_time_ms: f64,
     /// Rows checked; row-count thresholds are skipped when unknown.
     pub row_count: Option<u64>,
     /// When the run ended (ISO 8601), set by the host.
     pub timestamp: Option<String>,
+    /// Kestra flow id.
     pub flow_id: Option<String>,
+    /// Kestra task id.
     pub task_id: Option<String>,
+    /// Kestra execution id.
     pub execution_id: Option<String>,
 }
 
@@ -40,6 +47,7 @@ impl SlaMetrics {
         1.0 - self.pass_rate()
     }
 
+    /// The run's duration in seconds.
     pub fn execution_time_seconds(&self) -> f64 {
         self.execution_time_ms / 1000.0
     }

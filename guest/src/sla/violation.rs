@@ -8,10 +8,14 @@ use serde_json::{Map, Value};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AlertLevel {
+    /// Informational.
     Info,
+    /// Worth a look.
     Warning,
     #[default]
+    /// A broken SLA (the default).
     Error,
+    /// Needs action now; always the level of consecutive failures.
     Critical,
 }
 
@@ -31,11 +35,17 @@ impl AlertLevel {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SlaViolationType {
+    /// `failed / (passed + failed)` above `max_failure_rate`.
     FailureRateExceeded,
+    /// `passed / (passed + failed)` below `min_pass_rate`.
     PassRateBelowMinimum,
+    /// The run took longer than `max_execution_time_seconds`.
     ExecutionTimeExceeded,
+    /// Fewer rows than `min_row_count`.
     RowCountBelowMinimum,
+    /// More rows than `max_row_count`.
     RowCountAboveMaximum,
+    /// `max_consecutive_failures` runs in a row broke a threshold.
     ConsecutiveFailures,
     /// Raised by `alert_on_warning` when the check ended with warnings (the seed never produced it).
     Custom,
@@ -59,6 +69,7 @@ impl SlaViolationType {
 /// One broken threshold (the seed's `SLAViolation`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SlaViolation {
+    /// Which threshold was broken.
     pub violation_type: SlaViolationType,
     /// What happened, in the seed's words, e.g. `Failure rate 10.0% exceeds maximum 5.0%`.
     pub message: String,
@@ -66,6 +77,7 @@ pub struct SlaViolation {
     pub threshold: Option<f64>,
     /// The measured value.
     pub actual: Option<f64>,
+    /// How loud it is.
     pub alert_level: AlertLevel,
     /// When it was detected: the metrics' timestamp (the engine has no clock).
     pub timestamp: Option<String>,

@@ -7,6 +7,7 @@ use truthound_guest::sla::SlaViolation;
 pub struct SlaViolationError {
     /// `SLA violated: {n} violation(s)`.
     pub message: String,
+    /// What was violated.
     pub violations: Vec<SlaViolation>,
 }
 

@@ -26,6 +26,7 @@ impl SlaMonitor {
         self
     }
 
+    /// The SLA evaluated.
     pub fn config(&self) -> &SlaConfig {
         &self.config
     }
@@ -40,10 +41,12 @@ impl SlaMonitor {
         self.history.clone()
     }
 
+    /// Forgets the recorded evaluations.
     pub fn clear_history(&mut self) {
         self.history.clear();
     }
 
+    /// Sets the counter back to 0.
     pub fn reset_consecutive_failures(&mut self) {
         self.consecutive_failures = 0;
     }

@@ -31,10 +31,12 @@ impl SlaRegistry {
         &mut self.monitors[index].1
     }
 
+    /// The monitor `name`.
     pub fn get(&self, name: &str) -> Option<&SlaMonitor> {
         self.monitors.iter().find(|(n, _)| n == name).map(|(_, m)| m)
     }
 
+    /// The monitor `name`, to evaluate with or reset.
     pub fn get_mut(&mut self, name: &str) -> Option<&mut SlaMonitor> {
         self.monitors.iter_mut().find(|(n, _)| n == name).map(|(_, m)| m)
     }
@@ -68,6 +70,7 @@ impl SlaRegistry {
         self.monitors.len() != before
     }
 
+    /// Removes every monitor.
     pub fn clear(&mut self) {
         self.monitors.clear();
     }

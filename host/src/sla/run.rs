@@ -22,6 +22,7 @@ pub struct CheckSla {
 
 /// What evaluating a check against its SLA gave.
 pub struct CheckSlaOutcome {
+    /// The evaluation.
     pub evaluation: SlaEvaluation,
     /// The state for the next run (already written to `--sla-state`).
     pub state: SlaState,

@@ -27,10 +27,15 @@ pub struct SlaState {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationSummary {
+    /// When the run was evaluated.
     pub evaluated_at: Option<String>,
+    /// Whether it had no violation.
     pub is_compliant: bool,
+    /// The kinds of its violations.
     pub violation_types: Vec<SlaViolationType>,
+    /// Its loudest violation.
     pub max_alert_level: Option<AlertLevel>,
+    /// Its pass rate.
     pub pass_rate: f64,
 }
 

@@ -12,10 +12,12 @@ pub struct CompositeSlaHook {
 }
 
 impl CompositeSlaHook {
+    /// A composite of `hooks`, called in this order.
     pub fn new(hooks: Vec<Arc<dyn SlaHook>>) -> CompositeSlaHook {
         CompositeSlaHook { hooks: Mutex::new(hooks) }
     }
 
+    /// Adds `hook` at the end.
     pub fn add_hook(&self, hook: Arc<dyn SlaHook>) {
         self.lock().push(hook);
     }
@@ -28,10 +30,12 @@ impl CompositeSlaHook {
         hooks.len() != before
     }
 
+    /// How many hooks there are.
     pub fn len(&self) -> usize {
         self.lock().len()
     }
 
+    /// Whether there is no hook.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -9,13 +9,17 @@ use truthound_guest::sla::SlaEvaluation;
 /// What [`MetricsSlaHook`] counted.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SlaCounters {
+    /// Evaluations without violations.
     pub pass_count: u64,
+    /// Evaluations with violations.
     pub violation_count: u64,
     /// Violations by type name (`pass_rate_below_minimum`).
     pub violations_by_type: BTreeMap<String, u64>,
     /// Violations by level name (`error`).
     pub violations_by_level: BTreeMap<String, u64>,
+    /// Violations over all evaluations.
     pub total_violations: u64,
+    /// The latest evaluation heard.
     pub last_evaluation: Option<SlaEvaluation>,
 }
 

@@ -25,6 +25,8 @@ impl Default for KestraNotificationHook {
 }
 
 impl KestraNotificationHook {
+    /// Alerts for `channel` (a label for the notification task) on violations at or above
+    /// `min_alert_level`, with the metrics section when `include_metrics`.
     pub fn new(channel: &str, min_alert_level: AlertLevel, include_metrics: bool) -> KestraNotificationHook {
         KestraNotificationHook {
             channel: channel.to_string(),
