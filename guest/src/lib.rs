@@ -15,6 +15,7 @@ pub mod model;
 pub mod profile;
 pub mod report;
 pub mod rules;
+pub mod sla;
 pub mod stats;
 pub mod strptime;
 pub mod temporal;

@@ -19,7 +19,8 @@ pub mod exit_code {
     pub const SCRIPT: i32 = 3;
     /// `EngineError`: trap, memory limit, timeout.
     pub const ENGINE: i32 = 4;
-    /// `SLAViolationError`: an SLA was violated.
+    /// `SLAViolationError`: the SLA was violated and `--sla-fail` is on. Wins over
+    /// [`RULES_FAILED`]: a run whose rules failed and whose SLA was violated exits 5.
     pub const SLA_VIOLATION: i32 = 5;
     /// `OutputError`: an output or result file could not be written.
     pub const OUTPUT: i32 = 6;

@@ -8,6 +8,7 @@ use truthound_guest::flows::{
     FlowConfig, FlowError, FlowParams, Labels, RetryConfig, RetryPolicy, Rules, TaskRunner, generate_check_flow,
     generate_flow_yaml, generate_learn_flow, generate_profile_flow, generate_quality_pipeline, parse_document,
 };
+use truthound_guest::sla::SlaConfig;
 
 /// Which flow to generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -121,6 +122,17 @@ pub struct GenerateArgs {
     /// A flow label KEY=VALUE; repeat for more.
     #[arg(long, value_name = "KEY=VALUE")]
     pub label: Vec<String>,
+    /// An SLA on the check task (check, pipeline): a preset (default, strict, lenient,
+    /// production) or a YAML/JSON SLA config file embedded in the flow. Its state is kept in
+    /// Kestra's KV store between executions.
+    #[arg(long, value_name = "PRESET|FILE")]
+    pub sla: Option<String>,
+    /// KV key of the SLA state (default <flow id>_<task id>_sla_state).
+    #[arg(long, value_name = "KEY")]
+    pub sla_kv_key: Option<String>,
+    /// A violated SLA fails the execution (after its state is stored).
+    #[arg(long)]
+    pub sla_fail: bool,
     /// Write the flow to this file (atomically) instead of printing it.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -165,6 +177,9 @@ impl GenerateArgs {
             || self.container_image.is_some()
             || self.sanitize_ids
             || !self.label.is_empty()
+            || self.sla.is_some()
+            || self.sla_kv_key.is_some()
+            || self.sla_fail
     }
 
     /// The generator parameters: the --config document, then the options over it.
@@ -273,7 +288,34 @@ impl GenerateArgs {
             }
             params.labels = Labels::Map(map);
         }
+        self.apply_sla(&mut params)?;
         Ok(params)
+    }
+
+    /// `--sla`, `--sla-kv-key` and `--sla-fail` over the document's `sla`.
+    fn apply_sla(&self, params: &mut FlowParams) -> Result<(), DataQualityError> {
+        if self.sla.is_none() && self.sla_kv_key.is_none() && !self.sla_fail {
+            return Ok(());
+        }
+        let mut sla = params.sla.clone().unwrap_or_default();
+        if let Some(spec) = &self.sla {
+            (sla.preset, sla.config) = match SlaConfig::preset(spec) {
+                Some(_) => (Some(spec.clone()), None),
+                None => {
+                    let text =
+                        read(&PathBuf::from(spec), "SLA config (or preset: default, strict, lenient, production)")?;
+                    let config = SlaConfig::from_document(&text)
+                        .map_err(|e| DataQualityError::configuration("sla", format!("--sla {spec}: {e}")))?;
+                    (None, Some(config))
+                }
+            };
+        }
+        if let Some(key) = &self.sla_kv_key {
+            sla.kv_key = Some(key.clone());
+        }
+        sla.fail |= self.sla_fail;
+        params.sla = Some(sla);
+        Ok(())
     }
 
     /// The flow YAML these options describe.

@@ -12,6 +12,7 @@ pub mod kestra;
 pub mod outputs;
 pub mod profile;
 pub mod runtime;
+pub mod sla;
 pub mod source;
 
 /// The flow generator (linked natively; the engine component exports the same as `flows`).

@@ -13,6 +13,8 @@ use truthound_kestra::profile::{LearnConfig, ProfileConfig, run_learn, run_profi
 use truthound_kestra::runtime::{
     GUEST_WASM, LearnOptions, ProfileOptions, ReportFormat, ReportSeverity, RuleFormat, Status,
 };
+use truthound_kestra::sla::run::CheckSla;
+use truthound_kestra::sla::violation_error;
 use truthound_kestra::{
     CheckConfig, DataQualityError, ExecutionContext, Limits, Preset, Runtime, exit_code, run_check,
 };
@@ -84,6 +86,18 @@ struct CheckArgs {
     /// Failing rules below this severity count as warnings.
     #[arg(long, value_enum)]
     min_severity: Option<MinSeverityArg>,
+    /// Evaluate the outcome against an SLA: a preset (default, strict, lenient, production) or a
+    /// YAML/JSON SLA config file. Adds the `sla` and `sla_state` outputs, the `sla_violations`
+    /// metric, and an `sla_alert` output when violated.
+    #[arg(long, value_name = "PRESET|FILE")]
+    sla: Option<String>,
+    /// Carry the consecutive-failure counter over in this file: read it (missing or empty:
+    /// fresh), then replace it atomically with the new state.
+    #[arg(long, value_name = "FILE", requires = "sla")]
+    sla_state: Option<PathBuf>,
+    /// Exit with code 5 when the SLA is violated; this wins over code 1 of failed rules.
+    #[arg(long, requires = "sla")]
+    sla_fail: bool,
     #[command(flatten)]
     engine: EngineArgs,
     #[command(flatten)]
@@ -359,34 +373,44 @@ fn check(args: CheckArgs, loaded: &LoadedContext) -> Result<i32, DataQualityErro
             ));
         }
     };
+    // Read the SLA and its state first: a bad one stops the run before any work.
+    let sla = args.sla.as_deref().map(|spec| CheckSla::load(spec, args.sla_state.as_deref())).transpose()?;
     let runtime = Runtime::new()?;
     let mut report = run_check(&runtime, &args.uri, &rule_document, &config)?;
 
     let mut envelope = with_context(&report.render(ReportFormat::JsonCompact)?, &loaded.context)?;
-    let failure = report.fails_task(&config).then(|| {
-        DataQualityError::rules_failed(report.result.failed_count, result_counts(&envelope["result"]))
-            .with_context(&loaded.context)
-    });
+    let (passed, failed, ms) = (report.result.passed_count, report.result.failed_count, report.info.execution_time_ms);
+    let mut metrics = vec![
+        Metric::counter("rows", report.result.row_count as f64),
+        Metric::counter("passed", f64::from(passed)),
+        Metric::counter("failed", f64::from(failed)),
+        Metric::counter("warnings", f64::from(report.result.warning_count)),
+        Metric::timer("duration", ms / 1000.0),
+    ];
+    let mut sla_violation = None;
+    if let Some(sla) = sla {
+        let outcome = sla.evaluate(&envelope, &loaded.context, std::io::stdout())?;
+        outcome.add_outputs(&mut envelope);
+        metrics.push(outcome.violations_metric());
+        print_lines(&outcome.hook_failure_lines())?;
+        sla_violation = (!outcome.evaluation.is_compliant()).then(|| violation_error(&outcome.evaluation));
+    }
+    // A violated SLA fails the task with its own code when asked to, over failed rules.
+    let failure = match sla_violation {
+        Some(violation) if args.sla_fail => Some(violation.with_context(&loaded.context)),
+        _ => report.fails_task(&config).then(|| {
+            DataQualityError::rules_failed(failed, result_counts(&envelope["result"])).with_context(&loaded.context)
+        }),
+    };
     if let Some(error) = &failure {
         envelope["error"] = error.to_dict();
     }
-    let (passed, failed, ms) = (report.result.passed_count, report.result.failed_count, report.info.execution_time_ms);
     let summary = if matches!(report.result.status, Status::Passed | Status::Warning) {
         (LogLevel::Info, format!("Check passed: {passed} passed, {failed} failed ({ms:.2}ms)"))
     } else {
         (LogLevel::Warn, format!("Check failed: {passed} passed, {failed} failed ({ms:.2}ms)"))
     };
-    print_protocol(
-        &envelope,
-        &[
-            Metric::counter("rows", report.result.row_count as f64),
-            Metric::counter("passed", f64::from(passed)),
-            Metric::counter("failed", f64::from(failed)),
-            Metric::counter("warnings", f64::from(report.result.warning_count)),
-            Metric::timer("duration", ms / 1000.0),
-        ],
-        summary,
-    )?;
+    print_protocol(&envelope, &metrics, summary)?;
     if let Some(format) = args.report.format() {
         let rendered = report.render(format)?;
         deliver(&rendered, args.report.output.as_ref())?;

@@ -18,6 +18,8 @@ pub use exports::truthound::quality::diagnostics::SandboxReport;
 pub use exports::truthound::quality::flow_lint::{Finding, FindingSeverity};
 pub use exports::truthound::quality::flows::{FlowKind, IdKind};
 pub use exports::truthound::quality::report::{ReportFormat, RunInfo};
+/// The records of the component's `sla` interface (the host's own SLA types are in `crate::sla`).
+pub use exports::truthound::quality::sla as sla_records;
 pub use exports::truthound::quality::types::{
     CheckOptions, CheckResult, ColumnProfile, ErrorKind, LearnOptions, LearnResult, LearnedRule, ProfileOptions,
     ProfileResult, QualityError, ReportSeverity, RuleFormat, RuleResult, Severity, Status,
@@ -362,6 +364,24 @@ impl Session {
     /// Asks the guest to read `path` from inside its sandbox.
     pub fn probe_sandbox(&mut self, path: &str) -> Result<SandboxReport, DataQualityError> {
         self.call("probe_sandbox", |b, s| b.truthound_quality_diagnostics().call_probe_sandbox(s, path).map(Ok))
+    }
+
+    /// An SLA preset from the component's `sla` interface.
+    pub fn sla_preset(&mut self, name: &str) -> Result<Option<sla_records::SlaConfig>, DataQualityError> {
+        self.call("sla_preset", |b, s| b.truthound_quality_sla().call_preset(s, name).map(Ok))
+    }
+
+    /// An SLA evaluation by the component's `sla` interface, for hosts that embed the component
+    /// (this crate links the same evaluation natively: `crate::sla::evaluate`).
+    pub fn evaluate_sla(
+        &mut self,
+        config: &sla_records::SlaConfig,
+        metrics: &sla_records::SlaMetrics,
+        previous_consecutive_failures: u32,
+    ) -> Result<sla_records::SlaEvaluation, DataQualityError> {
+        self.call("evaluate_sla", |b, s| {
+            b.truthound_quality_sla().call_evaluate(s, config, metrics, previous_consecutive_failures)
+        })
     }
 
     /// Validates a Kestra flow document offline; no finding means no problem was found.

@@ -20,6 +20,7 @@ macro_rules! convert_record {
 mod flow_lint;
 mod flows;
 mod profile;
+mod sla;
 
 use crate::model;
 use crate::report::{ReportFormat, RunInfo, render_check, render_learn, render_profile};

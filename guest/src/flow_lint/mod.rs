@@ -213,6 +213,16 @@ mod tests {
     }
 
     #[test]
+    fn kv_set_needs_a_key_and_a_value() {
+        let yaml = "id: f\nnamespace: n\ntasks:\n  - id: store\n    type: io.kestra.plugin.core.kv.Set\n    key: k\n";
+        let findings = validate_flow(yaml);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].path, "tasks[0].value");
+        let complete = format!("{yaml}    value: \"{{{{ kv('k', errorOnMissing=false) }}}}\"\n");
+        assert_eq!(validate_flow(&complete), Vec::new());
+    }
+
+    #[test]
     fn duplicate_yaml_keys_are_rejected_like_kestras_strict_parser() {
         let findings = validate_flow("id: a\nid: b\nnamespace: n\ntasks: []\n");
         assert!(findings[0].message.contains("duplicate"), "{findings:?}");

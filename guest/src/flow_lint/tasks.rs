@@ -112,7 +112,24 @@ fn check_task(task: &Value, path: &str, in_dag: bool, tree: &mut TaskTree, findi
     if let Some(script_type) = task_type.filter(|t| t.starts_with(SCRIPTS_PACKAGE)) {
         check_script_body(task, script_type, path, findings);
     }
+    if let Some(required) = task_type.and_then(required_core_properties) {
+        for key in required {
+            if task.get(*key).is_none_or(Value::is_null) {
+                findings.error(field(path, key), format!("{} requires '{key}'", task_type.unwrap_or_default()));
+            }
+        }
+    }
     check_children(task, task_type, path, tree, findings);
+}
+
+/// Required properties of the core tasks generated flows use besides scripts (the KV store
+/// tasks of SLA state; `execution.Fail` has none).
+fn required_core_properties(task_type: &str) -> Option<&'static [&'static str]> {
+    match task_type {
+        "io.kestra.plugin.core.kv.Set" => Some(&["key", "value"]),
+        "io.kestra.plugin.core.kv.Get" | "io.kestra.plugin.core.kv.Delete" => Some(&["key"]),
+        _ => None,
+    }
 }
 
 /// `type` is a qualified class name, and not a pre-0.17 alias.

@@ -2,7 +2,9 @@
 //! tests and the host's (which may also run the offline flow validator over them).
 
 use super::config::{Labels, RetryConfig, RetryPolicy, Rules, TaskRunner};
+use super::sla::TaskSla;
 use super::templates::{FlowKind, FlowParams, generate};
+use crate::sla::SlaConfig;
 
 /// The rule document the matrix uses as text.
 pub const MATRIX_RULES: &str = "rules:\n  - {type: not_null, column: order_id}\n  - type: in_range\n    column: amount\n    min: 0\n  - {type: regex, column: email, pattern: '^[^@]+@[^@]+$'}\n";
@@ -32,8 +34,25 @@ fn retries() -> Vec<(&'static str, Option<RetryConfig>)> {
     ]
 }
 
+/// The SLA shapes of check and pipeline flows, spread over the retry dimension so that the matrix
+/// does not grow: none, a preset failing the execution, an inline config with its own KV key,
+/// and the default preset without a gate beyond the rules.
+fn sla_for(retry_label: &str) -> Option<TaskSla> {
+    match retry_label {
+        "constant" => Some(TaskSla { preset: Some("production".into()), fail: true, ..TaskSla::default() }),
+        "random" => Some(TaskSla {
+            config: Some(SlaConfig { min_row_count: Some(100), ..SlaConfig::STRICT }),
+            kv_key: Some("orders.sla-state".into()),
+            ..TaskSla::default()
+        }),
+        "no-retry" => Some(TaskSla::default()),
+        _ => None,
+    }
+}
+
 /// Every case of the matrix: kind x task runner x input URI x schedule x retry x sanitising x
-/// rules form (x include_profile/include_learn for pipelines).
+/// rules form (x include_profile/include_learn for pipelines), with SLAs on check and pipeline
+/// flows along the retry dimension.
 pub fn matrix_cases() -> Vec<MatrixCase> {
     let mut cases = Vec::new();
     let kinds = [FlowKind::Check, FlowKind::Profile, FlowKind::Learn, FlowKind::Pipeline];
@@ -101,6 +120,9 @@ pub fn matrix_cases() -> Vec<MatrixCase> {
                                                 .into(),
                                         ),
                                         engine_name: if rules_as_list { "truthound".into() } else { "ge".into() },
+                                        sla: matches!(kind, FlowKind::Check | FlowKind::Pipeline)
+                                            .then(|| sla_for(retry_label))
+                                            .flatten(),
                                         description: sanitize
                                             .then(|| "Checks orders.\nSecond line: with *markdown*.".into()),
                                         ..FlowParams::default()
@@ -134,6 +156,10 @@ pub const CUSTOM_DOCUMENTS: &[(&str, &str)] = &[
         "id: profiles\nnamespace: company.data\nparallel: true\nlabels: [\"env=prod\", \"team: data\"]\nconcurrency: {limit: 2, behavior: cancel}\ninputs:\n  - {name: run_b, type: BOOLEAN, required: false, default: true}\ntasks:\n  - {id: profile_a, task_type: profile, input_uri: /a.csv, timeout_seconds: 0.5}\n  - {id: profile_b, task_type: profile, input_uri: /b.csv, conditions: [\"{{ inputs.run_b }}\"]}\ntriggers:\n  - {id: after_load, type: flow, flow_id: load, namespace: company.raw, states: [SUCCESS, WARNING]}\n  - {id: hook, type: webhook, key: abc-123}\n  - {id: nightly, type: schedule, cron: \"30 2 * * 1-5\", timezone: America/New_York}\n",
     ),
     (
+        "custom/sla-in-dag",
+        "id: graph_sla\nnamespace: company.data\ntask_runner: process\ntasks:\n  - {id: learn_a, task_type: learn, input_uri: /a.csv}\n  - {id: profile_a, task_type: profile, input_uri: /a.csv}\n  - {id: check_a, rules_from: learn_a, depends_on: [profile_a], input_uri: /a.csv, sla: {preset: strict, fail: true}}\n  - {id: check_b, input_uri: /b.csv, fail_on_error: false, rules: [{type: not_null, column: id}], sla: {config: {min_pass_rate: 0.9, alert_on_warning: true}, kv_key: b_state}}\noutputs:\n  - {name: a_sla, type: JSON, value: \"{{ outputs.check_a.vars.sla }}\"}\n",
+    ),
+    (
         "custom/production-like",
         "id: prod_orders\nnamespace: production\nretry: {max_attempts: 3, initial_delay_seconds: 30, policy: exponential}\nconcurrency: 1\ndisabled: true\nvariables: {owner: data-team, threshold: 0.9}\ntasks:\n  - id: check\n    rules:\n      - {type: not_null, column: id}\n      - {type: unique, column: id}\n",
     ),
@@ -154,6 +180,21 @@ pub fn generation_matrix() -> Vec<(String, String)> {
         out.push((label.to_string(), yaml));
     }
     out
+}
+
+/// An SLA option as a JSON document.
+fn sla_document(sla: &TaskSla) -> serde_json::Value {
+    let mut document = serde_json::json!({"fail": sla.fail});
+    if let Some(preset) = &sla.preset {
+        document["preset"] = preset.clone().into();
+    }
+    if let Some(config) = &sla.config {
+        document["config"] = serde_json::to_value(config).expect("configs serialise");
+    }
+    if let Some(key) = &sla.kv_key {
+        document["kv_key"] = key.clone().into();
+    }
+    document
 }
 
 /// The parameters as the JSON document a host would pass (exercises deserialisation too).
@@ -193,6 +234,7 @@ pub fn serde_json_document(params: &FlowParams) -> String {
         ("min_confidence", params.min_confidence.map(|c| json!(c))),
         ("include_profile", params.include_profile.map(Value::Bool)),
         ("include_learn", params.include_learn.map(Value::Bool)),
+        ("sla", params.sla.as_ref().map(sla_document)),
     ];
     for (key, value) in optional {
         if let Some(value) = value {

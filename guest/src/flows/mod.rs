@@ -8,6 +8,7 @@ mod layout;
 #[doc(hidden)]
 pub mod matrix;
 mod render;
+mod sla;
 mod tasks;
 mod templates;
 mod triggers;
@@ -24,6 +25,7 @@ pub use ids::{IdKind, is_valid as is_valid_id, sanitize as sanitize_id};
 pub use layout::{DAG_TYPE, PARALLEL_TYPE};
 pub use render::FlowGenerator;
 pub use serde_yaml_ng::Value as LabelValue;
+pub use sla::{FAIL_TYPE, KV_SET_TYPE, SLA_CONFIG_FILE, SLA_STATE_FILE, TaskSla};
 pub use tasks::{COMMANDS_TYPE, DOCKER_RUNNER, PROCESS_RUNNER, RULES_FILE};
 pub use templates::{
     CheckFlowParams, FlowKind, FlowParams, LearnFlowParams, PipelineParams, ProfileFlowParams, generate,

@@ -54,7 +54,7 @@ impl FlowGenerator {
             }
             renames.insert(task.id.clone(), new);
         }
-        let plans = plan_tasks(config, &renames)?;
+        let plans = plan_tasks(config, &renames, &id)?;
 
         let mut root = vec![("id".to_string(), Node::Str(id)), ("namespace".into(), Node::Str(namespace.clone()))];
         if !config.description.is_empty() {
@@ -81,7 +81,20 @@ impl FlowGenerator {
             .iter()
             .map(|plan| render_task(config, plan).map(|node| (plan.id.clone(), node, plan.depends_on.clone())))
             .collect::<Result<_, _>>()?;
-        root.push(("tasks".into(), Node::Seq(layout::arrange(rendered, config.parallel))));
+        let mut tasks = layout::arrange(rendered, config.parallel);
+        // SLA state and gate tasks run after every other task (see `flows::sla`).
+        for plan in &plans {
+            if let (Some(sla), Some(key)) = (&plan.task.sla, &plan.sla_key) {
+                for (task_id, node) in sla.follow_up_tasks(&plan.id, key, plan.task.fail_on_error) {
+                    if !seen.insert(task_id.clone()) {
+                        let field = format!("tasks[{}].sla", plan.index);
+                        return Err(FlowError::new(field, format!("the SLA task id {task_id:?} is taken")));
+                    }
+                    tasks.push(node);
+                }
+            }
+        }
+        root.push(("tasks".into(), Node::Seq(tasks)));
         let outputs = outputs(&config.outputs, &renames, sanitize)?;
         if !outputs.is_empty() {
             root.push(("outputs".into(), Node::Seq(outputs)));
@@ -109,7 +122,11 @@ pub(crate) fn text(s: &str) -> Node {
 }
 
 /// Resolves dependencies (explicit and through `rules_from`) and rejects unknown ids and cycles.
-fn plan_tasks(config: &FlowConfig, renames: &BTreeMap<String, String>) -> Result<Vec<TaskPlan>, FlowError> {
+fn plan_tasks(
+    config: &FlowConfig,
+    renames: &BTreeMap<String, String>,
+    flow_id: &str,
+) -> Result<Vec<TaskPlan>, FlowError> {
     let mut plans = Vec::new();
     for (i, task) in config.tasks.iter().enumerate() {
         let id = renames[&task.id].clone();
@@ -144,7 +161,8 @@ fn plan_tasks(config: &FlowConfig, renames: &BTreeMap<String, String>) -> Result
             }
             None => None,
         };
-        plans.push(TaskPlan { index: i, id, depends_on, rules_from, task: task.clone() });
+        let sla_key = task.sla.as_ref().map(|sla| sla.key(flow_id, &id, &format!("tasks[{i}].sla"))).transpose()?;
+        plans.push(TaskPlan { index: i, id, depends_on, rules_from, sla_key, task: task.clone() });
     }
     if let Some(cycle) =
         layout::find_cycle(&plans.iter().map(|p| (p.id.clone(), p.depends_on.clone())).collect::<Vec<_>>())

@@ -21,6 +21,8 @@ pub struct TaskPlan {
     pub depends_on: Vec<String>,
     /// The learn task whose rule file this check task reads.
     pub rules_from: Option<String>,
+    /// The KV key of a check task's SLA state.
+    pub sla_key: Option<String>,
     pub task: TaskConfig,
 }
 
@@ -82,6 +84,7 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
     let mut env = vec![("DATA_URI".to_string(), Node::Str(data_uri))];
     let mut input_files = Vec::new();
     let mut output_files = Vec::new();
+    let mut before_command = None;
     let command = match task.task_type {
         TaskType::Check => {
             let engine = engine(&task.engine_name, &at("engine_name"))?;
@@ -104,9 +107,18 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
             input_files.push((RULES_FILE.to_string(), rules));
             env.push(("RULE_ENGINE".into(), Node::str(engine)));
             output_files.push(Node::str(CHECK_REPORT));
-            let fail = if task.fail_on_error { "--fail-on-error" } else { "--no-fail-on-error" };
+            let mut sla_arguments = String::new();
+            if let (Some(sla), Some(key)) = (&task.sla, &plan.sla_key) {
+                let part = sla.check_task(key, &at("sla"))?;
+                env.push(part.env);
+                input_files.extend(part.input_file);
+                before_command = Some(part.before_check);
+                sla_arguments = format!(" {}", part.check_arguments);
+            }
+            // With an SLA the check never fails the task: a gate task after the state is stored does.
+            let fail = if task.fail_on_error && task.sla.is_none() { "--fail-on-error" } else { "--no-fail-on-error" };
             format!(
-                "truthound-kestra check \"$DATA_URI\" --rules {RULES_FILE} --engine \"$RULE_ENGINE\" {fail} --format json --output {CHECK_REPORT}"
+                "truthound-kestra check \"$DATA_URI\" --rules {RULES_FILE} --engine \"$RULE_ENGINE\" {fail} --format json --output {CHECK_REPORT}{sla_arguments}"
             )
         }
         TaskType::Profile => {
@@ -134,6 +146,9 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
     if task.task_type != TaskType::Check && (task.rules.is_some() || plan.rules_from.is_some()) {
         return Err(FlowError::new(at("rules"), "only check tasks take rules"));
     }
+    if task.task_type != TaskType::Check && task.sla.is_some() {
+        return Err(FlowError::new(at("sla"), "only check tasks take an SLA"));
+    }
     for (name, expression) in [
         ("KESTRA_FLOW_ID", "{{ flow.id }}"),
         ("KESTRA_NAMESPACE", "{{ flow.namespace }}"),
@@ -146,7 +161,8 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
     if !input_files.is_empty() {
         entries.push(("inputFiles".into(), Node::Map(input_files)));
     }
-    entries.push(("commands".into(), Node::Seq(vec![Node::Str(command)])));
+    let commands = before_command.into_iter().chain([command]).map(Node::Str).collect();
+    entries.push(("commands".into(), Node::Seq(commands)));
     entries.push(("outputFiles".into(), Node::Seq(output_files)));
     if task.timeout_seconds != 0.0 {
         entries.push(("timeout".into(), Node::Str(duration(task.timeout_seconds, &at("timeout_seconds"))?)));

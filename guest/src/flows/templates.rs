@@ -5,6 +5,7 @@ use super::config::{
     Concurrency, DEFAULT_CONTAINER_IMAGE, FlowConfig, InputConfig, Labels, OutputConfig, RetryConfig, RetryPolicy,
     Rules, TaskConfig, TaskRunner, TaskType, TriggerConfig, TriggerType,
 };
+use super::sla::TaskSla;
 use super::{FlowError, FlowGenerator};
 use serde::Deserialize;
 
@@ -58,6 +59,9 @@ pub struct FlowParams {
     pub sanitize_ids: bool,
     pub labels: Labels,
     pub concurrency: Option<Concurrency>,
+    /// check, pipeline: an SLA on the check task, its state kept in the KV store; adds the
+    /// `sla_result` output.
+    pub sla: Option<TaskSla>,
 }
 
 impl Default for FlowParams {
@@ -83,6 +87,7 @@ impl Default for FlowParams {
             sanitize_ids: false,
             labels: Labels::default(),
             concurrency: None,
+            sla: None,
         }
     }
 }
@@ -153,6 +158,7 @@ fn common_checks(params: &FlowParams) -> Result<(), FlowError> {
 
 fn task(params: &FlowParams, id: &str, task_type: TaskType, description: &str) -> TaskConfig {
     TaskConfig {
+        sla: if task_type == TaskType::Check { params.sla.clone() } else { None },
         id: id.into(),
         task_type,
         input_uri: params.input_uri.clone(),
@@ -167,6 +173,11 @@ fn task(params: &FlowParams, id: &str, task_type: TaskType, description: &str) -
 
 fn output(name: &str, output_type: &str, value: String, description: &str) -> OutputConfig {
     OutputConfig { name: name.into(), value, output_type: output_type.into(), description: description.into() }
+}
+
+/// `sla_result`, the check's SLA evaluation, when the flow has an SLA.
+fn sla_output(params: &FlowParams, check: &str) -> Option<OutputConfig> {
+    params.sla.as_ref().map(|_| output("sla_result", "JSON", vars(check, "sla"), "The SLA evaluation of the check"))
 }
 
 fn vars(task: &str, key: &str) -> String {
@@ -202,6 +213,7 @@ pub fn check_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
         output("check_result", "JSON", vars("check_quality", "result"), "The check result"),
         output("status", "STRING", vars("check_quality", "status"), "passed, failed, warning, skipped or error"),
     ];
+    config.outputs.extend(sla_output(params, "check_quality"));
     Ok(config)
 }
 
@@ -218,6 +230,7 @@ pub fn profile_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError>
         (params.min_confidence.is_some(), "min_confidence"),
         (params.include_profile.is_some(), "include_profile"),
         (params.include_learn.is_some(), "include_learn"),
+        (params.sla.is_some(), "sla"),
     ] {
         reject(present, field, "profile")?;
     }
@@ -239,6 +252,7 @@ pub fn learn_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
         (params.fail_on_error.is_some(), "fail_on_error"),
         (params.include_profile.is_some(), "include_profile"),
         (params.include_learn.is_some(), "include_learn"),
+        (params.sla.is_some(), "sla"),
     ] {
         reject(present, field, "learn")?;
     }
@@ -300,6 +314,7 @@ pub fn pipeline_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
     if include_learn {
         outputs.push(output("learned_rules", "FILE", file("learn", super::RULES_FILE), "The learned rule file"));
     }
+    outputs.extend(sla_output(params, "check"));
     config.outputs = outputs;
     Ok(config)
 }
@@ -314,6 +329,7 @@ fn params_field(mut error: FlowError) -> FlowError {
         ("triggers[0].timezone", _) => "timezone",
         (_, Some("engine_name")) => "engine",
         (_, Some(name @ ("min_confidence" | "timeout_seconds" | "input_uri" | "rules"))) => name,
+        (_, Some(sla)) if sla.starts_with("sla") => sla,
         _ => return error,
     };
     error.field = renamed.to_string();

@@ -59,6 +59,60 @@ fn expected_tasks(kind: FlowKind, params: &FlowParams) -> Vec<&'static str> {
     }
 }
 
+/// With an SLA: the check reads its state from the KV store and runs `--sla`, then a `kv.Set`
+/// stores it and a `Fail` gate (when the rules or the SLA may fail the execution) comes last.
+fn check_sla_shape(label: &str, flow: &Value, follow_ups: &[Value], params: &FlowParams, kind: FlowKind) {
+    let Some(sla) = &params.sla else {
+        assert!(follow_ups.is_empty(), "{label}");
+        assert!(flow["outputs"].as_sequence().unwrap().iter().all(|o| o["id"] != "sla_result"), "{label}");
+        return;
+    };
+    let check_id = if kind == FlowKind::Check { "check_quality" } else { "check" };
+    let flow_id = flow["id"].as_str().unwrap();
+    let key = sla.kv_key.clone().unwrap_or_else(|| format!("{flow_id}_{check_id}_sla_state"));
+    let gate = params.fail_on_error.unwrap_or(true) || sla.fail;
+    let top_level = flow["tasks"].as_sequence().unwrap();
+    let tail: Vec<&str> =
+        top_level[top_level.len() - follow_ups.len()..].iter().map(|t| t["id"].as_str().unwrap()).collect();
+    let expected: Vec<String> =
+        [format!("{check_id}_sla_state"), format!("{check_id}_gate")].into_iter().take(1 + usize::from(gate)).collect();
+    assert_eq!(tail, expected, "{label}: the SLA tasks run last");
+    let store = &follow_ups[0];
+    assert_eq!(store["key"].as_str(), Some(key.as_str()), "{label}");
+    assert_eq!(store["value"].as_str(), Some(format!("{{{{ outputs.{check_id}.vars.sla_state }}}}").as_str()));
+    if gate {
+        let condition = follow_ups[1]["condition"].as_str().unwrap();
+        assert_eq!(condition.contains("is_success == false"), params.fail_on_error.unwrap_or(true), "{label}");
+        assert_eq!(condition.contains("sla.is_compliant == false"), sla.fail, "{label}");
+    }
+    let mut tasks = Vec::new();
+    script_tasks(&flow["tasks"], &mut tasks);
+    let check = tasks.iter().find(|t| t["id"].as_str() == Some(check_id)).unwrap();
+    assert_eq!(
+        check["env"]["SLA_STATE"].as_str(),
+        Some(format!("{{{{ kv('{key}', errorOnMissing=false) }}}}").as_str()),
+        "{label}"
+    );
+    let command = check["commands"].as_sequence().unwrap().last().unwrap().as_str().unwrap();
+    assert!(command.contains("--no-fail-on-error") && !command.contains("--sla-fail"), "{label}: {command}");
+    let spec =
+        if sla.config.is_some() { SLA_CONFIG_FILE.to_string() } else { sla.preset.clone().unwrap_or("default".into()) };
+    assert!(command.ends_with(&format!("--sla {spec} --sla-state {SLA_STATE_FILE}")), "{label}: {command}");
+    assert_eq!(check["inputFiles"].get(SLA_CONFIG_FILE).is_some(), sla.config.is_some(), "{label}");
+    let output = flow["outputs"].as_sequence().unwrap().iter().find(|o| o["id"] == "sla_result").expect("sla_result");
+    assert_eq!(output["value"].as_str(), Some(format!("{{{{ outputs.{check_id}.vars.sla }}}}").as_str()));
+}
+
+#[test]
+fn every_generated_flow_passes_the_offline_validator() {
+    let matrix = matrix::generation_matrix();
+    assert!(matrix.iter().any(|(_, yaml)| yaml.contains(KV_SET_TYPE)), "the matrix has SLA flows");
+    for (label, yaml) in &matrix {
+        let findings = crate::flow_lint::validate_flow(yaml);
+        assert_eq!(findings, Vec::new(), "{label}:\n{yaml}");
+    }
+}
+
 fn seconds(duration: &Value) -> f64 {
     let text = duration.as_str().expect("durations are strings");
     text.strip_prefix("PT").and_then(|t| t.strip_suffix('S')).unwrap().parse().unwrap()
@@ -89,8 +143,11 @@ fn every_matrix_flow_parses_back_to_its_configuration() {
         assert_eq!(flow["namespace"].as_str(), Some(namespace), "{label}");
         assert_eq!(flow["labels"]["tier"].as_str(), Some("1"), "{label}: label values are strings");
 
-        let mut tasks = Vec::new();
-        script_tasks(&flow["tasks"], &mut tasks);
+        let mut all_tasks = Vec::new();
+        script_tasks(&flow["tasks"], &mut all_tasks);
+        let (follow_ups, tasks): (Vec<Value>, Vec<Value>) =
+            all_tasks.into_iter().partition(|t| matches!(t["type"].as_str(), Some(KV_SET_TYPE | FAIL_TYPE)));
+        check_sla_shape(label, &flow, &follow_ups, params, case.kind);
         let ids: Vec<&str> = tasks.iter().map(|t| t["id"].as_str().unwrap()).collect();
         let mut expected = expected_tasks(case.kind, params);
         let mut sorted_ids = ids.clone();
@@ -126,7 +183,8 @@ fn every_matrix_flow_parses_back_to_its_configuration() {
             assert_eq!(env["KESTRA_TASK_ID"].as_str(), Some("{{ task.id }}"));
             for command in task["commands"].as_sequence().unwrap() {
                 let command = command.as_str().unwrap();
-                assert!(command.starts_with("truthound-kestra "), "{label}: {command}");
+                let reads_state = command == format!("printf '%s' \"$SLA_STATE\" > {SLA_STATE_FILE}");
+                assert!(command.starts_with("truthound-kestra ") || reads_state, "{label}: {command}");
                 assert!(!command.contains("{{"), "{label}: commands use $ENV only: {command}");
             }
             assert!(!task["outputFiles"].as_sequence().unwrap().is_empty());
@@ -149,7 +207,8 @@ fn every_matrix_flow_parses_back_to_its_configuration() {
                     }
                 }
             }
-            if task["commands"][0].as_str().unwrap().contains(" check ") {
+            let commands = task["commands"].as_sequence().unwrap();
+            if commands.iter().any(|c| c.as_str().unwrap().contains(" check ")) {
                 let rules = task["inputFiles"][RULES_FILE].as_str().unwrap();
                 match &params.rules {
                     Some(Rules::Document(text)) => assert_eq!(rules, text, "{label}"),
