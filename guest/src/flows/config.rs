@@ -1,6 +1,7 @@
 //! The seed's flow configuration types, deserialisable from a YAML/JSON "FlowConfig document"
 //! with the seed's snake_case keys.
 
+use super::fanout::FanoutRole;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -148,6 +149,9 @@ pub struct TaskConfig {
     pub description: String,
     /// `--min-confidence` of a learn task.
     pub min_confidence: f64,
+    /// The part a check task plays in a fan-out (set by the fan-out template, not by documents).
+    #[serde(skip)]
+    pub fanout: Option<FanoutRole>,
 }
 
 impl Default for TaskConfig {
@@ -166,6 +170,7 @@ impl Default for TaskConfig {
             conditions: Vec::new(),
             description: String::new(),
             min_confidence: 0.8,
+            fanout: None,
         }
     }
 }

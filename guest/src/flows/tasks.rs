@@ -1,6 +1,7 @@
 //! Script tasks running the `truthound-kestra` CLI, with retry and timeout.
 
 use super::config::{FlowConfig, RetryConfig, RetryPolicy, Rules, TaskConfig, TaskRunner, TaskType};
+use super::fanout::{FanoutRole, PARTIAL_STATE, STATE_GLOB, state_input_files};
 use super::yaml::Node;
 use super::{FlowError, render::text};
 
@@ -79,7 +80,11 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
         Some(uri) => uri.clone(),
         None => "{{ inputs.data_uri }}".into(),
     };
-    let mut env = vec![("DATA_URI".to_string(), Node::Str(data_uri))];
+    // A merge reads partial states, not data.
+    let mut env = match task.fanout {
+        Some(FanoutRole::Merge { .. }) => vec![],
+        _ => vec![("DATA_URI".to_string(), Node::Str(data_uri))],
+    };
     let mut input_files = Vec::new();
     let mut output_files = Vec::new();
     let command = match task.task_type {
@@ -103,11 +108,28 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
             };
             input_files.push((RULES_FILE.to_string(), rules));
             env.push(("RULE_ENGINE".into(), Node::str(engine)));
-            output_files.push(Node::str(CHECK_REPORT));
             let fail = if task.fail_on_error { "--fail-on-error" } else { "--no-fail-on-error" };
-            format!(
-                "truthound-kestra check \"$DATA_URI\" --rules {RULES_FILE} --engine \"$RULE_ENGINE\" {fail} --format json --output {CHECK_REPORT}"
-            )
+            match &task.fanout {
+                None => {
+                    output_files.push(Node::str(CHECK_REPORT));
+                    format!(
+                        "truthound-kestra check \"$DATA_URI\" --rules {RULES_FILE} --engine \"$RULE_ENGINE\" {fail} --format json --output {CHECK_REPORT}"
+                    )
+                }
+                Some(FanoutRole::Partition { .. }) => {
+                    output_files.push(Node::str(PARTIAL_STATE));
+                    format!(
+                        "truthound-kestra check \"$DATA_URI\" --rules {RULES_FILE} --engine \"$RULE_ENGINE\" --emit-state {PARTIAL_STATE}"
+                    )
+                }
+                Some(FanoutRole::Merge { from, partitions }) => {
+                    input_files.extend(state_input_files(from, partitions));
+                    output_files.push(Node::str(CHECK_REPORT));
+                    format!(
+                        "truthound-kestra merge {STATE_GLOB} --rules {RULES_FILE} --engine \"$RULE_ENGINE\" {fail} --format json --output {CHECK_REPORT}"
+                    )
+                }
+            }
         }
         TaskType::Profile => {
             output_files.push(Node::str(PROFILE_REPORT));
