@@ -25,8 +25,9 @@ use truthound_guest::checker::Fnv;
 const MAGIC: &[u8] = b"TRUTHOUND-PARTIAL-STATE\n";
 /// The container version this build writes and reads.
 pub const STATE_VERSION: u32 = 1;
-/// Extension of partial state files (a directory given to `merge` contributes these).
-pub const STATE_EXTENSION: &str = "tqstate";
+/// Extension of partial state files (a directory given to `merge` contributes these; the
+/// generated fan-out flows name their state files with it).
+pub use truthound_guest::flows::STATE_EXTENSION;
 
 /// One partition's partial check.
 #[derive(Debug, Clone, PartialEq)]
