@@ -40,7 +40,7 @@ fn slice(table: &Table, range: std::ops::Range<usize>) -> Table {
 
 /// Writes partition `index`: even ones as CSV, odd ones as Parquet.
 fn write_partition(dir: &Path, index: usize, part: &Table) -> String {
-    if index % 2 == 0 {
+    if index.is_multiple_of(2) {
         let name = format!("part-{index}.csv");
         part.write_csv(&dir.join(&name), b',');
         name

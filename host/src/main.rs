@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use truthound_kestra::context::{LoadedContext, get_execution_context};
 use truthound_kestra::fanout::{merge_states, run_partial_check};
@@ -422,7 +422,7 @@ fn emit_state(
     uri: &str,
     rule_document: &str,
     config: &CheckConfig,
-    state_file: &PathBuf,
+    state_file: &Path,
 ) -> Result<i32, DataQualityError> {
     let partial = run_partial_check(runtime, uri, rule_document, config)?;
     partial.state.write(state_file)?;

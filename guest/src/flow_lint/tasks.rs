@@ -209,7 +209,7 @@ fn check_for_each(task: &Value, path: &str, findings: &mut Findings) {
             .error(field(path, "values"), format!("'values' must be a list or a JSON string, found {}", kind(other))),
     }
     if let Some(limit) = task.get("concurrencyLimit")
-        && !limit.as_u64().is_some_and(|n| n <= i32::MAX as u64)
+        && limit.as_u64().is_none_or(|n| n > i32::MAX as u64)
     {
         findings.error(
             field(path, "concurrencyLimit"),
@@ -221,7 +221,7 @@ fn check_for_each(task: &Value, path: &str, findings: &mut Findings) {
             findings.error(field(path, old), format!("a ForEach has no '{old}' (EachParallel's name); use '{new}'"));
         }
     }
-    if !task.get("tasks").and_then(Value::as_sequence).is_some_and(|tasks| !tasks.is_empty()) {
+    if task.get("tasks").and_then(Value::as_sequence).is_none_or(|tasks| tasks.is_empty()) {
         findings.error(field(path, "tasks"), "a ForEach needs a non-empty 'tasks' list");
     }
 }
