@@ -273,6 +273,14 @@ fn foreign_broken_and_missing_states_are_refused_by_name() {
     missing.expect_code(3);
     assert!(missing.outputs()["error"]["message"].as_str().unwrap().contains("states/99.tqstate"));
 
+    // CSV types are inferred per file: whole-number amounts read as integers, not floats.
+    std::fs::write(data.path("ints.csv"), "id,email,amount,status\n1,a@example.com,5,pending\n").unwrap();
+    data.run(&["check", "ints.csv", "--rules", "rules.yaml", "--emit-state", "ints.tqstate"]).expect_code(0);
+    let retyped = data.run(&["merge", &states[0], "ints.tqstate"]);
+    retyped.expect_code(3);
+    let message = retyped.outputs()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("ints.tqstate") && message.contains("amount: Int64"), "{message}");
+
     std::fs::create_dir_all(data.path("empty")).unwrap();
     let empty = data.run(&["merge", "empty"]);
     empty.expect_code(3);
@@ -282,4 +290,31 @@ fn foreign_broken_and_missing_states_are_refused_by_name() {
     let both =
         data.run(&["check", &data.partitions[0], "--rules", "rules.yaml", "--emit-state", "x.tqstate", "-o", "r.json"]);
     both.expect_code(2);
+}
+
+#[test]
+fn empty_partitions_add_nothing() {
+    let data = DataSet::new();
+    let header_only = "id,email,amount,status\n";
+    std::fs::write(data.path("empty-a.csv"), header_only).unwrap();
+    std::fs::write(data.path("empty-b.csv"), header_only).unwrap();
+    std::fs::create_dir_all(data.path("states")).unwrap();
+    for (input, state) in [("empty-a.csv", "states/0.tqstate"), ("empty-b.csv", "states/2.tqstate")] {
+        let run = data.run(&["check", input, "--rules", "rules.yaml", "--emit-state", state]);
+        run.expect_code(0);
+        assert_eq!(run.outputs()["partial_state"]["rows"], 0);
+    }
+    let states = data.emit_states("partitions", &[0, 1], &[]);
+    let merged = data.run(&["merge", "states/0.tqstate", &states[0], "states/2.tqstate", &states[1]]);
+    merged.expect_code(1);
+    let both = slice(&data.table, 0..CUTS[2]);
+    both.write_parquet(&data.path("first-two.parquet"));
+    let single = data.run(&["check", "first-two.parquet", "--rules", "rules.yaml"]);
+    assert_eq!(comparable(merged.outputs()), comparable(single.outputs()));
+
+    // Only empty partitions: the result of checking no rows.
+    let nothing = data.run(&["merge", "states/0.tqstate", "states/2.tqstate"]);
+    nothing.expect_code(1);
+    let alone = data.run(&["check", "empty-a.csv", "--rules", "rules.yaml"]);
+    assert_eq!(comparable(nothing.outputs()), comparable(alone.outputs()));
 }

@@ -48,6 +48,9 @@ pub fn run_partial_check(
 /// Merges the states in order (the rows of each count as coming after those of the states
 /// before it, so the order defines row numbers) and finishes the check. Every state must have
 /// the identity of the first; `config` decides how the result is judged (severity, limits).
+///
+/// A partition without rows adds nothing to the data, and its column types may be unknown (a
+/// header-only CSV reads as untyped columns), so it is left out unless every partition is empty.
 pub fn merge_states(
     runtime: &Runtime,
     states: &[(PathBuf, PartialState)],
@@ -81,7 +84,8 @@ pub fn merge_states(
         rule_format,
     };
     let checker = session.create_checker(&first.identity.rule_document, options)?;
-    for (file, state) in states {
+    let all_empty = states.iter().all(|(_, state)| state.rows == 0);
+    for (file, state) in states.iter().filter(|(_, state)| all_empty || state.rows > 0) {
         session.merge_state(checker, &state.engine_state).map_err(|mut error| {
             error.message = format!("{}: cannot merge this partial state: {}", file.display(), error.message);
             error
