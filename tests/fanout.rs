@@ -240,6 +240,11 @@ fn foreign_broken_and_missing_states_are_refused_by_name() {
     let other_rules = data.run(&["merge", &states[0], "--rules", "other.yaml"]);
     other_rules.expect_code(2);
     assert!(other_rules.outputs()["error"]["message"].as_str().unwrap().contains(&states[0]));
+    let other_engine = data.run(&["merge", &states[0], "--engine", "pandera"]);
+    other_engine.expect_code(2);
+    let message = other_engine.outputs()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains(&states[0]) && message.contains("truthound rules, not pandera"), "{message}");
+    data.run(&["merge", &states[0], "--rules", "rules.yaml", "--engine", "truthound"]).expect_code(1);
 
     let other_samples = data.run(&[
         "check",

@@ -383,7 +383,7 @@ fn run(cli: Cli, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
 fn check(args: CheckArgs, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
     print_context_warnings(loaded)?;
     let config = check_config(&args)?;
-    let rule_document = rule_document(args.rules.as_ref(), &args.rule, args.rule_engine)?
+    let rule_document = rule_document(args.rules.as_ref(), &args.rule, config.rule_format)?
         .ok_or_else(|| DataQualityError::configuration("rules", "give the rules with --rules FILE or --rule JSON"))?;
     let runtime = Runtime::new()?;
     if let Some(state_file) = &args.emit_state {
@@ -397,7 +397,7 @@ fn check(args: CheckArgs, loaded: &LoadedContext) -> Result<i32, DataQualityErro
 fn rule_document(
     rules: Option<&PathBuf>,
     rule: &[String],
-    engine: RuleEngineArg,
+    rule_format: RuleFormat,
 ) -> Result<Option<String>, DataQualityError> {
     Ok(Some(match rules {
         Some(path) => std::fs::read_to_string(path).map_err(|e| {
@@ -405,7 +405,7 @@ fn rule_document(
         })?,
         None if rule.is_empty() => return Ok(None),
         // JSON objects are YAML flow mappings, so a flow sequence of them is a rule document.
-        None if engine == RuleEngineArg::Truthound => format!("[{}]", rule.join(",\n")),
+        None if rule_format == RuleFormat::Truthound => format!("[{}]", rule.join(",\n")),
         None => {
             return Err(DataQualityError::configuration(
                 "rule",
@@ -456,19 +456,27 @@ fn merge(args: MergeArgs, loaded: &LoadedContext) -> Result<i32, DataQualityErro
     let Some((first_file, first)) = states.first() else {
         return Err(DataQualityError::configuration("states", "merge needs at least one partial state"));
     };
-    let mut config = args.verdict.config(&args.engine)?;
-    config.engine_name = match args.rule_engine {
-        Some(engine) => engine.select().1.into(),
-        None => first.identity.rule_format.clone(),
+    let mismatch = |field: &str, difference: String| {
+        DataQualityError::configuration(
+            field,
+            format!("{}: does not match the rules given: {difference}", first_file.display()),
+        )
     };
-    let engine = args.rule_engine.unwrap_or(RuleEngineArg::Truthound);
-    if let Some(document) = rule_document(args.rules.as_ref(), &args.rule, engine)? {
-        let asked = StateIdentity::new(&document, engine.select().0, first.identity.sample_failures);
+    let mut config = args.verdict.config(&args.engine)?;
+    config.engine_name = first.identity.rule_format.clone();
+    if let Some(engine) = args.rule_engine
+        && engine.select().1 != config.engine_name
+    {
+        return Err(mismatch(
+            "engine",
+            format!("its rules are {} rules, not {}", config.engine_name, engine.select().1),
+        ));
+    }
+    let rule_format = first.identity.format().map_err(|e| mismatch("engine", e))?;
+    if let Some(document) = rule_document(args.rules.as_ref(), &args.rule, rule_format)? {
+        let asked = StateIdentity::new(&document, rule_format, first.identity.sample_failures);
         if let Some(difference) = first.identity.difference(&asked) {
-            return Err(DataQualityError::configuration(
-                "rules",
-                format!("{}: does not match the rules given: {difference}", first_file.display()),
-            ));
+            return Err(mismatch("rules", difference));
         }
     }
     let runtime = Runtime::new()?;
