@@ -131,7 +131,7 @@ struct VerdictArgs {
     min_severity: Option<MinSeverityArg>,
 }
 
-/// Where a report goes, shared by `check` and `profile`.
+/// Where a report goes, shared by `check`, `merge` and `profile`.
 #[derive(Args)]
 struct ReportArgs {
     /// Format of the report written to --output (or printed after the protocol lines).
