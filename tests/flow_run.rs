@@ -64,9 +64,9 @@ fn run_task(task: &Value, context: &BTreeMap<String, String>, work: &Path) -> Ta
             let content = content.as_str().unwrap();
             // An internal-storage URI from an upstream task is downloaded; here it is a local path.
             let body = if content.trim_start().starts_with("{{") {
-                std::fs::read_to_string(render(content, &context)).unwrap()
+                std::fs::read(render(content, &context)).unwrap()
             } else {
-                content.to_string()
+                content.as_bytes().to_vec()
             };
             std::fs::write(dir.join(name.as_str().unwrap()), body).unwrap();
         }
@@ -123,6 +123,27 @@ fn run_flow(yaml: &str, data: &Path, work: &Path) -> BTreeMap<String, TaskRun> {
     ]);
     let mut runs = BTreeMap::new();
     for task in script_tasks(&flow) {
+        if task["type"].as_str() == Some(flows::FOR_EACH_TYPE) {
+            // One run of the child task per value; its outputs are keyed by the value.
+            let child = &task["tasks"][0];
+            let id = child["id"].as_str().unwrap();
+            for (index, value) in task["values"].as_sequence().unwrap().iter().enumerate() {
+                let value = value.as_str().unwrap();
+                let mut iteration = context.clone();
+                iteration.insert("taskrun.value".into(), value.into());
+                let run = run_task(child, &iteration, &work.join(format!("{}-{index}", task["id"].as_str().unwrap())));
+                for (name, path) in &run.output_files {
+                    context
+                        .insert(format!("outputs.{id}['{value}'].outputFiles['{name}']"), path.display().to_string());
+                }
+                let failed = run.exit_code != 0;
+                runs.insert(format!("{id}[{value}]"), run);
+                if failed {
+                    return runs;
+                }
+            }
+            continue;
+        }
         let id = task["id"].as_str().unwrap().to_string();
         let run = run_task(&task, &context, work);
         for (name, path) in &run.output_files {
@@ -269,11 +290,16 @@ fn the_engine_component_generates_the_same_flows_as_the_native_library() {
         (runtime::FlowKind::Profile, FlowKind::Profile),
         (runtime::FlowKind::Learn, FlowKind::Learn),
         (runtime::FlowKind::Pipeline, FlowKind::Pipeline),
+        (runtime::FlowKind::Fanout, FlowKind::Fanout),
     ];
     for (wit_kind, kind) in kinds {
-        let document = r#"{"flow_id": "f", "rules": "- {type: not_null, column: id}\n", "schedule": "@daily"}"#;
-        let document =
-            if matches!(kind, FlowKind::Profile | FlowKind::Learn) { r#"{"flow_id": "f"}"# } else { document };
+        let document = match kind {
+            FlowKind::Profile | FlowKind::Learn => r#"{"flow_id": "f"}"#,
+            FlowKind::Fanout => {
+                r#"{"flow_id": "f", "rules": "- {type: not_null, column: id}\n", "partitions": ["a.csv", "b.csv"]}"#
+            }
+            _ => r#"{"flow_id": "f", "rules": "- {type: not_null, column: id}\n", "schedule": "@daily"}"#,
+        };
         assert_eq!(session.generate_flow(wit_kind, document).unwrap(), flows::generate(kind, document).unwrap());
     }
     let error = session.generate_flow(runtime::FlowKind::Check, r#"{"flow_id": "bad id", "rules": "x"}"#).unwrap_err();
@@ -328,4 +354,55 @@ fn a_flow_config_document_generates_a_dag_through_the_cli() {
     let wrong = run(&["flow", "generate", "check", "--config", config.to_str().unwrap()]);
     wrong.expect_code(2);
     assert!(wrong.stderr.contains("unknown field"), "{}", wrong.stderr);
+}
+
+#[test]
+fn a_generated_fanout_flow_checks_partitions_then_merges_like_one_check() {
+    let root = repo_root();
+    let work = tempfile::tempdir().unwrap();
+    let data = std::fs::read_to_string(root.join("examples/orders.csv")).unwrap();
+    let (header, rows) = data.split_once('\n').unwrap();
+    let rows: Vec<&str> = rows.lines().collect();
+    let partitions: Vec<String> = rows
+        .chunks(300)
+        .enumerate()
+        .map(|(index, chunk)| {
+            let file = work.path().join(format!("orders part {index}.csv"));
+            std::fs::write(&file, format!("{header}\n{}\n", chunk.join("\n"))).unwrap();
+            file.display().to_string()
+        })
+        .collect();
+    assert_eq!(partitions.len(), 4);
+    let rules = root.join("examples/orders.rules.yaml");
+    let mut args = vec!["flow", "generate", "fanout", "--flow-id", "orders_fanout", "--task-runner", "process"];
+    args.extend(["--rules", rules.to_str().unwrap(), "--no-fail-on-error", "--concurrency-limit", "2"]);
+    for partition in &partitions {
+        args.extend(["--partition", partition.as_str()]);
+    }
+    let yaml = generate(&args);
+    let flow_file = work.path().join("fanout.yaml");
+    std::fs::write(&flow_file, &yaml).unwrap();
+    let validated = run(&["flow", "validate", flow_file.to_str().unwrap()]);
+    validated.expect_code(0);
+    assert!(validated.stdout.ends_with("0 errors, 0 warnings\n"), "{}", validated.stdout);
+    let runs = run_flow(&yaml, Path::new("/nonexistent"), work.path());
+    for partition in &partitions {
+        let partial = &runs[&format!("check_partition[{partition}]")];
+        assert_eq!(partial.exit_code, 0);
+        assert_eq!(partial.vars["status"], "partial");
+        assert!(partial.output_files.contains_key(flows::PARTIAL_STATE));
+    }
+    let merge = &runs["merge_states"];
+    assert_eq!(merge.exit_code, 0, "--no-fail-on-error");
+    assert_eq!(metric(merge, "rows"), 1000.0);
+
+    let single =
+        run(&["check", root.join("examples/orders.csv").to_str().unwrap(), "--rules", rules.to_str().unwrap()]);
+    let single = single.outputs();
+    assert_eq!(merge.vars["status"], single["status"]);
+    assert_eq!(merge.vars["result"]["rule_results"], single["result"]["rule_results"]);
+    assert_eq!(merge.vars["summary"]["passed_count"], single["summary"]["passed_count"]);
+    let report: Json =
+        serde_json::from_str(&std::fs::read_to_string(&merge.output_files["report.json"]).unwrap()).unwrap();
+    assert_eq!(report["result"]["rule_results"], single["result"]["rule_results"]);
 }

@@ -292,3 +292,30 @@ fn the_execution_context_reaches_outputs_and_errors() {
     assert_eq!(warnings.len(), 2, "the broken file and the attempt: {warnings:?}");
     assert_eq!(broken.outputs()["result"]["metadata"]["context"]["flow_id"], "f");
 }
+
+#[test]
+fn a_partial_check_and_its_merge_speak_the_protocol() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path().join("orders.tqstate");
+    let orders = repo_root().join(ORDERS);
+    let partial =
+        run(&["check", orders.to_str().unwrap(), "--rule", NOT_NULL_EMAIL, "--emit-state", state.to_str().unwrap()]);
+    assert_protocol_hygiene(&partial);
+    partial.expect_code(0);
+    assert_eq!(keys(&partial.outputs()), ["status", "is_success", "partial_state"]);
+    assert_eq!(keys(&partial.outputs()["partial_state"]), ["file", "source", "rows", "version"]);
+    let logs = logs(&partial);
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0]["level"], "INFO");
+    assert!(logs[0]["message"].as_str().unwrap().starts_with("Partial state written to "), "{logs:?}");
+
+    let merged = run(&["merge", state.to_str().unwrap()]);
+    assert_protocol_hygiene(&merged);
+    let whole = run(&["check", ORDERS, "--rule", NOT_NULL_EMAIL]);
+    merged.expect_code(whole.code);
+    assert_envelope(&merged.outputs(), if whole.code == 0 { &[] } else { &["error"] });
+
+    let broken = run(&["merge", ORDERS]);
+    assert_protocol_hygiene(&broken);
+    assert_error(&broken, 3, "ScriptError", &SCRIPT, ORDERS);
+}

@@ -403,8 +403,9 @@ pub(crate) fn schema_to_ipc(schema: &Schema) -> Vec<u8> {
     bytes
 }
 
-/// FNV-1a: a stable 64-bit hash for fingerprints (the same on every platform and build).
-struct Fnv(u64);
+/// FNV-1a: a stable 64-bit hash for fingerprints and checksums (the same on every platform and
+/// build).
+pub struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Self {
@@ -413,12 +414,14 @@ impl Default for Fnv {
 }
 
 impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
+    /// Hashes `bytes` into the state.
+    pub fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
     }
-    fn finish(&self) -> u64 {
+    /// The hash of everything written.
+    pub fn finish(&self) -> u64 {
         self.0
     }
 }

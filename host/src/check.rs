@@ -90,6 +90,11 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
+    /// A report of `result`, rendered by `session`.
+    pub(crate) fn new(result: CheckResult, info: RunInfo, session: Session) -> CheckReport {
+        CheckReport { result, info, session }
+    }
+
     /// Renders the result (the seed's envelope as JSON or YAML, or the Markdown or HTML report).
     pub fn render(&mut self, format: ReportFormat) -> Result<String, DataQualityError> {
         self.session.render_check(&self.result, &self.info, format)
@@ -110,9 +115,9 @@ fn shard_count(config: &CheckConfig) -> u32 {
 }
 
 /// One engine instance and the share of the rules it evaluates.
-struct Shard {
-    session: Session,
-    checker: CheckerHandle,
+pub(crate) struct Shard {
+    pub(crate) session: Session,
+    pub(crate) checker: CheckerHandle,
     columns: Vec<String>,
 }
 
@@ -126,6 +131,32 @@ pub fn run_check(
     config: &CheckConfig,
 ) -> Result<CheckReport, DataQualityError> {
     let started = Instant::now();
+    let (shards, mut results) = check_shards(runtime, uri, rule_document, config)?;
+    let mut sessions: Vec<Session> = shards.into_iter().map(|s| s.session).collect();
+    let mut session = sessions.swap_remove(0);
+    let result = if results.len() == 1 { results.remove(0) } else { session.combine_results(&results)? };
+    let info = run_info(started, config, uri.to_string());
+    Ok(CheckReport { result, info, session })
+}
+
+/// The run's description: its duration so far, now, the engine name and the source.
+pub(crate) fn run_info(started: Instant, config: &CheckConfig, source: String) -> RunInfo {
+    RunInfo {
+        execution_time_ms: started.elapsed().as_secs_f64() * 1000.0,
+        timestamp: utc_timestamp_now(),
+        engine_name: config.engine_name.clone(),
+        source,
+    }
+}
+
+/// Streams the data at `uri` through the shards and finishes each; the shards stay alive (their
+/// checkers can still export their states).
+pub(crate) fn check_shards(
+    runtime: &Runtime,
+    uri: &str,
+    rule_document: &str,
+    config: &CheckConfig,
+) -> Result<(Vec<Shard>, Vec<CheckResult>), DataQualityError> {
     let shards = start_shards(runtime, rule_document, config)?;
     let mut all_columns: Vec<String> = Vec::new();
     for column in shards.iter().flat_map(|s| &s.columns) {
@@ -152,19 +183,10 @@ pub fn run_check(
     // report the failure, whichever shard it came from.
     let (shards, outcomes): (Vec<Shard>, Vec<_>) = outcomes.into_iter().unzip();
     let finished = outcomes.into_iter().collect::<Result<Vec<_>, DataQualityError>>()?;
-    let Some(mut results) = finished.into_iter().collect::<Option<Vec<CheckResult>>>() else {
+    let Some(results) = finished.into_iter().collect::<Option<Vec<CheckResult>>>() else {
         return Err(DataQualityError::load_data(uri, format!("{uri}: the reader stopped unexpectedly")));
     };
-    let mut sessions: Vec<Session> = shards.into_iter().map(|s| s.session).collect();
-    let mut session = sessions.swap_remove(0);
-    let result = if results.len() == 1 { results.remove(0) } else { session.combine_results(&results)? };
-    let info = RunInfo {
-        execution_time_ms: started.elapsed().as_secs_f64() * 1000.0,
-        timestamp: utc_timestamp_now(),
-        engine_name: config.engine_name.clone(),
-        source: uri.to_string(),
-    };
-    Ok(CheckReport { result, info, session })
+    Ok((shards, results))
 }
 
 /// One session and checker per shard, each planning its share of the rules.

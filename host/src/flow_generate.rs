@@ -6,7 +6,8 @@ use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use truthound_guest::flows::{
     FlowConfig, FlowError, FlowParams, Labels, RetryConfig, RetryPolicy, Rules, TaskRunner, generate_check_flow,
-    generate_flow_yaml, generate_learn_flow, generate_profile_flow, generate_quality_pipeline, parse_document,
+    generate_fanout_flow, generate_flow_yaml, generate_learn_flow, generate_profile_flow, generate_quality_pipeline,
+    parse_document,
 };
 use truthound_guest::sla::SlaConfig;
 
@@ -21,6 +22,9 @@ pub enum FlowKindArg {
     Learn,
     /// profile, learn (optional) and check (generate_quality_pipeline).
     Pipeline,
+    /// A check fanned out over --partition URIs: a ForEach of `check --emit-state` tasks with a
+    /// concurrency limit, then one `merge` task (generate_fanout_flow).
+    Fanout,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -119,6 +123,12 @@ pub struct GenerateArgs {
     /// Replace characters Kestra does not allow in ids instead of failing.
     #[arg(long)]
     pub sanitize_ids: bool,
+    /// A partition of the data (fanout), in row order; repeat for more.
+    #[arg(long, value_name = "URI")]
+    pub partition: Vec<String>,
+    /// Partitions checked at once (fanout; 0: all; default 8).
+    #[arg(long, value_name = "N")]
+    pub concurrency_limit: Option<u32>,
     /// A flow label KEY=VALUE; repeat for more.
     #[arg(long, value_name = "KEY=VALUE")]
     pub label: Vec<String>,
@@ -180,6 +190,8 @@ impl GenerateArgs {
             || self.sla.is_some()
             || self.sla_kv_key.is_some()
             || self.sla_fail
+            || !self.partition.is_empty()
+            || self.concurrency_limit.is_some()
     }
 
     /// The generator parameters: the --config document, then the options over it.
@@ -270,6 +282,12 @@ impl GenerateArgs {
         if self.sanitize_ids {
             params.sanitize_ids = true;
         }
+        if !self.partition.is_empty() {
+            params.partitions = Some(self.partition.clone());
+        }
+        if let Some(limit) = self.concurrency_limit {
+            params.concurrency_limit = Some(limit);
+        }
         if !self.label.is_empty() {
             let mut map = match std::mem::take(&mut params.labels) {
                 Labels::Map(map) => map,
@@ -324,13 +342,13 @@ impl GenerateArgs {
             let Some(path) = &self.config else {
                 return Err(DataQualityError::configuration(
                     "kind",
-                    "give a kind (check, profile, learn, pipeline) or --config with a FlowConfig document",
+                    "give a kind (check, profile, learn, pipeline, fanout) or --config with a FlowConfig document",
                 ));
             };
             if self.has_options() {
                 return Err(DataQualityError::configuration(
                     "kind",
-                    "options need a kind: `flow generate check|profile|learn|pipeline --config ...`; without a kind \
+                    "options need a kind: `flow generate check|profile|learn|pipeline|fanout --config ...`; without a kind \
                      --config is a whole FlowConfig",
                 ));
             }
@@ -344,6 +362,7 @@ impl GenerateArgs {
             FlowKindArg::Profile => generate_profile_flow(&params),
             FlowKindArg::Learn => generate_learn_flow(&params),
             FlowKindArg::Pipeline => generate_quality_pipeline(&params),
+            FlowKindArg::Fanout => generate_fanout_flow(&params),
         }
         .map_err(|e| self.flow_error(e))
     }

@@ -3,12 +3,14 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use truthound_kestra::context::{LoadedContext, get_execution_context};
+use truthound_kestra::fanout::{merge_states, run_partial_check};
 use truthound_kestra::flow_validate::{ValidateFormat, validate_files};
 use truthound_kestra::kestra::{LogLevel, Metric, logs_line, metrics_line, outputs_line};
 use truthound_kestra::outputs::write_atomically;
+use truthound_kestra::partial_state::{PartialState, STATE_VERSION, StateIdentity, state_files};
 use truthound_kestra::profile::{LearnConfig, ProfileConfig, run_learn, run_profile};
 use truthound_kestra::runtime::{
     GUEST_WASM, LearnOptions, ProfileOptions, ReportFormat, ReportSeverity, RuleFormat, Status,
@@ -16,7 +18,7 @@ use truthound_kestra::runtime::{
 use truthound_kestra::sla::run::CheckSla;
 use truthound_kestra::sla::violation_error;
 use truthound_kestra::{
-    CheckConfig, DataQualityError, ExecutionContext, Limits, Preset, Runtime, exit_code, run_check,
+    CheckConfig, CheckReport, DataQualityError, ExecutionContext, Limits, Preset, Runtime, exit_code, run_check,
 };
 
 /// Data-quality validation for Kestra, with a sandboxed WebAssembly rule engine.
@@ -31,6 +33,9 @@ struct Cli {
 enum Command {
     /// Validate data against rules and print Kestra outputs and metrics.
     Check(CheckArgs),
+    /// Finish a fan-out: merge the partial states of `check --emit-state`, in the order given
+    /// (it defines row numbers), into what `check` gives for all the data.
+    Merge(MergeArgs),
     /// Profile data: per-column statistics, distinct values, quantiles, formats.
     Profile(ProfileArgs),
     /// Learn a rule file from good data (profile, infer, verify on the same data).
@@ -65,6 +70,55 @@ struct CheckArgs {
     /// One rule as JSON, e.g. '{"type":"not_null","column":"id"}'; repeat for more.
     #[arg(long, value_name = "JSON")]
     rule: Vec<String>,
+    #[command(flatten)]
+    verdict: VerdictArgs,
+    /// Spread the rules over one engine instance per core (default of the production preset;
+    /// ignored with --emit-state, whose state holds every rule).
+    #[arg(long, overrides_with = "no_parallel")]
+    parallel: bool,
+    /// Evaluate every rule in one engine instance.
+    #[arg(long, overrides_with = "parallel")]
+    no_parallel: bool,
+    /// Unexpected values kept per rule.
+    #[arg(long, value_name = "N")]
+    sample_failures: Option<u32>,
+    /// Check one partition of a fan-out: write its partial state to FILE (atomically) for
+    /// `merge`, instead of deciding pass or fail.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["format", "output", "sla"])]
+    emit_state: Option<PathBuf>,
+    #[command(flatten)]
+    engine: EngineArgs,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// Partial states of `check --emit-state`, in row order; a directory stands for its
+    /// *.tqstate files in name order.
+    #[arg(required = true, value_name = "STATE")]
+    states: Vec<PathBuf>,
+    /// The rule document the states were made with (optional: the states carry it; when
+    /// given, it must be theirs).
+    #[arg(long, short = 'r', value_name = "FILE", conflicts_with = "rule")]
+    rules: Option<PathBuf>,
+    /// What the rule document is written for (default: what the states say).
+    #[arg(long = "engine", value_enum, aliases = ["engine-name", "engine_name"])]
+    rule_engine: Option<RuleEngineArg>,
+    /// The rules as given to check, one JSON rule per flag (optional, like --rules).
+    #[arg(long, value_name = "JSON")]
+    rule: Vec<String>,
+    #[command(flatten)]
+    verdict: VerdictArgs,
+    #[command(flatten)]
+    engine: EngineArgs,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+/// How a check result is judged, shared by `check` and `merge`.
+#[derive(Args)]
+struct VerdictArgs {
     /// The seed's script preset; the options below override it.
     #[arg(long, value_enum, default_value_t = PresetArg::Default)]
     preset: PresetArg,
@@ -74,15 +128,6 @@ struct CheckArgs {
     /// Exit with code 0 even when the check fails.
     #[arg(long, overrides_with = "fail_on_error")]
     no_fail_on_error: bool,
-    /// Spread the rules over one engine instance per core (default of the production preset).
-    #[arg(long, overrides_with = "no_parallel")]
-    parallel: bool,
-    /// Evaluate every rule in one engine instance.
-    #[arg(long, overrides_with = "parallel")]
-    no_parallel: bool,
-    /// Unexpected values kept per rule.
-    #[arg(long, value_name = "N")]
-    sample_failures: Option<u32>,
     /// Failing rules below this severity count as warnings.
     #[arg(long, value_enum)]
     min_severity: Option<MinSeverityArg>,
@@ -98,13 +143,9 @@ struct CheckArgs {
     /// Exit with code 5 when the SLA is violated; this wins over code 1 of failed rules.
     #[arg(long, requires = "sla")]
     sla_fail: bool,
-    #[command(flatten)]
-    engine: EngineArgs,
-    #[command(flatten)]
-    report: ReportArgs,
 }
 
-/// Where a report goes, shared by `check` and `profile`.
+/// Where a report goes, shared by `check`, `merge` and `profile`.
 #[derive(Args)]
 struct ReportArgs {
     /// Format of the report written to --output (or printed after the protocol lines).
@@ -343,6 +384,7 @@ fn print_error_output(error: &DataQualityError) {
 fn run(cli: Cli, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
     match cli.command {
         Command::Check(args) => check(args, loaded),
+        Command::Merge(args) => merge(args, loaded),
         Command::Profile(args) => profile(args, loaded),
         Command::Learn(args) => learn(args, loaded),
         Command::Flow(FlowArgs { command: FlowCommand::Validate { files, format } }) => validate_files(&files, format),
@@ -360,24 +402,120 @@ fn run(cli: Cli, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
 fn check(args: CheckArgs, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
     print_context_warnings(loaded)?;
     let config = check_config(&args)?;
-    let rule_document = match &args.rules {
+    let rule_document = rule_document(args.rules.as_ref(), &args.rule, config.rule_format)?
+        .ok_or_else(|| DataQualityError::configuration("rules", "give the rules with --rules FILE or --rule JSON"))?;
+    // Read the SLA and its state first: a bad one stops the run before any work.
+    let sla = args.verdict.sla()?;
+    let runtime = Runtime::new()?;
+    if let Some(state_file) = &args.emit_state {
+        return emit_state(&runtime, &args.uri, &rule_document, &config, state_file);
+    }
+    let report = run_check(&runtime, &args.uri, &rule_document, &config)?;
+    emit_check_report(report, &config, sla, &args.report, loaded)
+}
+
+/// The rule document of `--rules FILE` or `--rule JSON...` (`None` when neither is given).
+fn rule_document(
+    rules: Option<&PathBuf>,
+    rule: &[String],
+    rule_format: RuleFormat,
+) -> Result<Option<String>, DataQualityError> {
+    Ok(Some(match rules {
         Some(path) => std::fs::read_to_string(path).map_err(|e| {
             DataQualityError::configuration("rules", format!("cannot read the rule document {}: {e}", path.display()))
         })?,
+        None if rule.is_empty() => return Ok(None),
         // JSON objects are YAML flow mappings, so a flow sequence of them is a rule document.
-        None if args.rule_engine == RuleEngineArg::Truthound => format!("[{}]", args.rule.join(",\n")),
+        None if rule_format == RuleFormat::Truthound => format!("[{}]", rule.join(",\n")),
         None => {
             return Err(DataQualityError::configuration(
                 "rule",
                 "--rule takes truthound rules; give a suite or schema file with --rules for --engine",
             ));
         }
-    };
-    // Read the SLA and its state first: a bad one stops the run before any work.
-    let sla = args.sla.as_deref().map(|spec| CheckSla::load(spec, args.sla_state.as_deref())).transpose()?;
-    let runtime = Runtime::new()?;
-    let mut report = run_check(&runtime, &args.uri, &rule_document, &config)?;
+    }))
+}
 
+/// Checks one partition into a partial state file: the outputs say it is partial (file, rows),
+/// and the exit code is 0 unless the run broke.
+fn emit_state(
+    runtime: &Runtime,
+    uri: &str,
+    rule_document: &str,
+    config: &CheckConfig,
+    state_file: &Path,
+) -> Result<i32, DataQualityError> {
+    let partial = run_partial_check(runtime, uri, rule_document, config)?;
+    partial.state.write(state_file)?;
+    let (rows, ms, file) = (partial.state.rows, partial.execution_time_ms, state_file.display().to_string());
+    let outputs = serde_json::json!({
+        "status": "partial",
+        "is_success": true,
+        "partial_state": {"file": file, "source": uri, "rows": rows, "version": STATE_VERSION},
+    });
+    let failed = partial.result.failed_count;
+    print_protocol(
+        &outputs,
+        &[Metric::counter("rows", rows as f64), Metric::timer("duration", ms / 1000.0)],
+        (
+            LogLevel::Info,
+            format!(
+                "Partial state written to {file}: {rows} rows of {uri} ({failed} rules fail on this partition alone; merge decides) ({ms:.2}ms)"
+            ),
+        ),
+    )?;
+    Ok(exit_code::SUCCESS)
+}
+
+/// Merges partial states and emits what `check` emits for the whole data.
+fn merge(args: MergeArgs, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
+    print_context_warnings(loaded)?;
+    let states = state_files(&args.states)?
+        .into_iter()
+        .map(|file| PartialState::read(&file).map(|state| (file, state)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some((first_file, first)) = states.first() else {
+        return Err(DataQualityError::configuration("states", "merge needs at least one partial state"));
+    };
+    let mismatch = |field: &str, difference: String| {
+        DataQualityError::configuration(
+            field,
+            format!("{}: does not match the rules given: {difference}", first_file.display()),
+        )
+    };
+    let mut config = args.verdict.config(&args.engine)?;
+    config.engine_name = first.identity.rule_format.clone();
+    if let Some(engine) = args.rule_engine
+        && engine.select().1 != config.engine_name
+    {
+        return Err(mismatch(
+            "engine",
+            format!("its rules are {} rules, not {}", config.engine_name, engine.select().1),
+        ));
+    }
+    let rule_format = first.identity.format().map_err(|e| mismatch("engine", e))?;
+    if let Some(document) = rule_document(args.rules.as_ref(), &args.rule, rule_format)? {
+        let asked = StateIdentity::new(&document, rule_format, first.identity.sample_failures);
+        if let Some(difference) = first.identity.difference(&asked) {
+            return Err(mismatch("rules", difference));
+        }
+    }
+    let sla = args.verdict.sla()?;
+    let runtime = Runtime::new()?;
+    let report = merge_states(&runtime, &states, &config)?;
+    emit_check_report(report, &config, sla, &args.report, loaded)
+}
+
+/// Emits a finished check: its outputs, metrics and summary, its SLA evaluation when asked, the
+/// report asked for, and the exit code (1 when it fails and `fail_on_error` is on, 5 when the
+/// SLA is violated and `--sla-fail` is on).
+fn emit_check_report(
+    mut report: CheckReport,
+    config: &CheckConfig,
+    sla: Option<(CheckSla, bool)>,
+    report_args: &ReportArgs,
+    loaded: &LoadedContext,
+) -> Result<i32, DataQualityError> {
     let mut envelope = with_context(&report.render(ReportFormat::JsonCompact)?, &loaded.context)?;
     let (passed, failed, ms) = (report.result.passed_count, report.result.failed_count, report.info.execution_time_ms);
     let mut metrics = vec![
@@ -388,17 +526,17 @@ fn check(args: CheckArgs, loaded: &LoadedContext) -> Result<i32, DataQualityErro
         Metric::timer("duration", ms / 1000.0),
     ];
     let mut sla_violation = None;
-    if let Some(sla) = sla {
+    if let Some((sla, sla_fail)) = sla {
         let outcome = sla.evaluate(&envelope, &loaded.context, std::io::stdout())?;
         outcome.add_outputs(&mut envelope);
         metrics.push(outcome.violations_metric());
         print_lines(&outcome.hook_failure_lines())?;
-        sla_violation = (!outcome.evaluation.is_compliant()).then(|| violation_error(&outcome.evaluation));
+        sla_violation = (sla_fail && !outcome.evaluation.is_compliant()).then(|| violation_error(&outcome.evaluation));
     }
     // A violated SLA fails the task with its own code when asked to, over failed rules.
     let failure = match sla_violation {
-        Some(violation) if args.sla_fail => Some(violation.with_context(&loaded.context)),
-        _ => report.fails_task(&config).then(|| {
+        Some(violation) => Some(violation.with_context(&loaded.context)),
+        _ => report.fails_task(config).then(|| {
             DataQualityError::rules_failed(failed, result_counts(&envelope["result"])).with_context(&loaded.context)
         }),
     };
@@ -411,9 +549,9 @@ fn check(args: CheckArgs, loaded: &LoadedContext) -> Result<i32, DataQualityErro
         (LogLevel::Warn, format!("Check failed: {passed} passed, {failed} failed ({ms:.2}ms)"))
     };
     print_protocol(&envelope, &metrics, summary)?;
-    if let Some(format) = args.report.format() {
+    if let Some(format) = report_args.format() {
         let rendered = report.render(format)?;
-        deliver(&rendered, args.report.output.as_ref())?;
+        deliver(&rendered, report_args.output.as_ref())?;
     }
     if std::io::stderr().is_terminal() {
         eprintln!(
@@ -462,22 +600,10 @@ fn print_protocol(outputs: &Value, metrics: &[Metric], summary: (LogLevel, Strin
 }
 
 fn check_config(args: &CheckArgs) -> Result<CheckConfig, DataQualityError> {
-    let preset = match args.preset {
-        PresetArg::Default => Preset::Default,
-        PresetArg::Strict => Preset::Strict,
-        PresetArg::Lenient => Preset::Lenient,
-        PresetArg::Production => Preset::Production,
-    };
-    let mut config = preset.config();
+    let mut config = args.verdict.config(&args.engine)?;
     let (rule_format, engine_name) = args.rule_engine.select();
     config.rule_format = rule_format;
     config.engine_name = engine_name.into();
-    if args.fail_on_error {
-        config.fail_on_error = true;
-    }
-    if args.no_fail_on_error {
-        config.fail_on_error = false;
-    }
     if args.parallel {
         config.parallel = true;
     }
@@ -487,19 +613,46 @@ fn check_config(args: &CheckArgs) -> Result<CheckConfig, DataQualityError> {
     if let Some(n) = args.sample_failures {
         config.sample_failures = n;
     }
-    if let Some(severity) = args.min_severity {
-        config.min_severity = match severity {
-            MinSeverityArg::Info => ReportSeverity::Info,
-            MinSeverityArg::Low => ReportSeverity::Low,
-            MinSeverityArg::Medium => ReportSeverity::Medium,
-            MinSeverityArg::High => ReportSeverity::High,
-            MinSeverityArg::Critical => ReportSeverity::Critical,
-        };
-    }
-    let limits = args.engine.limits(Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout })?;
-    (config.timeout, config.memory_limit_bytes) = (limits.timeout, limits.memory_bytes);
-    config.batch_size = args.engine.batch_size()?;
     Ok(config)
+}
+
+impl VerdictArgs {
+    /// The SLA to evaluate (read with its state file now, so that a bad one stops the run
+    /// before any work) and whether a violation fails the task.
+    fn sla(&self) -> Result<Option<(CheckSla, bool)>, DataQualityError> {
+        let Some(spec) = &self.sla else { return Ok(None) };
+        Ok(Some((CheckSla::load(spec, self.sla_state.as_deref())?, self.sla_fail)))
+    }
+
+    /// The preset's configuration with these options and the engine's limits over it.
+    fn config(&self, engine: &EngineArgs) -> Result<CheckConfig, DataQualityError> {
+        let preset = match self.preset {
+            PresetArg::Default => Preset::Default,
+            PresetArg::Strict => Preset::Strict,
+            PresetArg::Lenient => Preset::Lenient,
+            PresetArg::Production => Preset::Production,
+        };
+        let mut config = preset.config();
+        if self.fail_on_error {
+            config.fail_on_error = true;
+        }
+        if self.no_fail_on_error {
+            config.fail_on_error = false;
+        }
+        if let Some(severity) = self.min_severity {
+            config.min_severity = match severity {
+                MinSeverityArg::Info => ReportSeverity::Info,
+                MinSeverityArg::Low => ReportSeverity::Low,
+                MinSeverityArg::Medium => ReportSeverity::Medium,
+                MinSeverityArg::High => ReportSeverity::High,
+                MinSeverityArg::Critical => ReportSeverity::Critical,
+            };
+        }
+        let limits = engine.limits(Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout })?;
+        (config.timeout, config.memory_limit_bytes) = (limits.timeout, limits.memory_bytes);
+        config.batch_size = engine.batch_size()?;
+        Ok(config)
+    }
 }
 
 impl EngineArgs {

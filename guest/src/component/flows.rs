@@ -12,6 +12,7 @@ impl flows::Guest for Component {
             flows::FlowKind::Learn => FlowKind::Learn,
             flows::FlowKind::Pipeline => FlowKind::Pipeline,
             flows::FlowKind::Custom => FlowKind::Custom,
+            flows::FlowKind::Fanout => FlowKind::Fanout,
         };
         crate::flows::generate(kind, &config_document)
             .map_err(|e| types::QualityError { kind: types::ErrorKind::Options, message: e.to_string() })

@@ -14,7 +14,7 @@ static EXPRESSION: LazyLock<Regex> =
 /// then optional subscripts (`[taskrun.value]`) and the attribute read.
 static OUTPUT_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?:^|[^.\w])outputs(?:\.([A-Za-z0-9_-]+)|\[\s*['"]([^'"]+)['"]\s*\])(?:\[[^\]]*\])*(?:\.([A-Za-z_]\w*))?"#,
+        r#"(?:^|[^.\w])outputs(?:\.([A-Za-z0-9_-]+)|\[\s*['"]([^'"]+)['"]\s*\])((?:\[[^\]]*\])*)(?:\.([A-Za-z_]\w*))?"#,
     )
     .expect("valid regex")
 });
@@ -32,7 +32,22 @@ pub(crate) fn check_output_references(document: &Value, tree: &TaskTree, finding
                     findings.error(path, format!("'outputs.{id}' refers to no task: there is no task with id '{id}'"));
                     continue;
                 };
-                if let Some(attribute) = reference.get(3).map(|m| m.as_str())
+                let attribute = reference.get(4).map(|m| m.as_str());
+                let subscripted = reference.get(3).is_some_and(|m| !m.as_str().is_empty());
+                if let Some(attribute) = attribute
+                    && !subscripted
+                    && tree.is_in_loop(task)
+                {
+                    findings.error(
+                        path,
+                        format!(
+                            "'{id}' runs once per loop value, so its outputs are keyed by the value: write \
+                             outputs.{id}[taskrun.value].{attribute} inside the loop or outputs.{id}['<value>'].{attribute}"
+                        ),
+                    );
+                    continue;
+                }
+                if let Some(attribute) = attribute
                     && task.is_script()
                     && !SCRIPT_OUTPUTS.contains(&attribute)
                 {

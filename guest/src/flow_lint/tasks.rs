@@ -7,13 +7,18 @@ use super::graph::find_cycle;
 use super::ids::{IdKind, id_problem, is_qualified_type};
 use super::retry::check_retry;
 use super::{
-    Findings, check_bool_field, check_enum_field, field, item, kind, list_field, report_duplicate_ids, required_string,
-    string_field,
+    Findings, check_bool_field, check_enum_field, describe, field, item, kind, list_field, report_duplicate_ids,
+    required_string, string_field,
 };
 use serde_yaml_ng::Value;
 
 /// The Dag task, whose `tasks` are `{task, dependsOn}` wrappers.
 const DAG: &str = "io.kestra.plugin.core.flow.Dag";
+/// The loop over values (Kestra 0.19+).
+const FOR_EACH: &str = "io.kestra.plugin.core.flow.ForEach";
+/// Its deprecated predecessors (removed in 2.0), with `value` and (parallel) `concurrent`.
+const DEPRECATED_LOOPS: &[&str] =
+    &["io.kestra.plugin.core.flow.EachParallel", "io.kestra.plugin.core.flow.EachSequential"];
 /// The Switch task, whose children are under `cases` and `defaults`.
 const SWITCH: &str = "io.kestra.plugin.core.flow.Switch";
 /// Task-list keys of the flow.
@@ -58,6 +63,14 @@ impl TaskTree {
     /// The task with `id`.
     pub(crate) fn find(&self, id: &str) -> Option<&TaskInfo> {
         self.tasks.iter().find(|t| t.id == id)
+    }
+
+    /// Whether `task` runs once per value of a loop (its outputs are keyed by the value).
+    pub(crate) fn is_in_loop(&self, task: &TaskInfo) -> bool {
+        self.tasks.iter().any(|outer| {
+            outer.task_type.as_deref().is_some_and(|t| t == FOR_EACH || DEPRECATED_LOOPS.contains(&t))
+                && task.path.starts_with(&format!("{}.", outer.path))
+        })
     }
 }
 
@@ -109,6 +122,14 @@ fn check_task(task: &Value, path: &str, in_dag: bool, tree: &mut TaskTree, findi
         findings.error(field(path, "dependsOn"), message);
     }
     check_common_properties(task, path, findings);
+    match task_type {
+        Some(FOR_EACH) => check_for_each(task, path, findings),
+        Some(name) if DEPRECATED_LOOPS.contains(&name) => findings.warning(
+            field(path, "type"),
+            format!("'{name}' is deprecated since 0.19 and removed in 2.0; use {FOR_EACH} (values, concurrencyLimit)"),
+        ),
+        _ => {}
+    }
     if let Some(script_type) = task_type.filter(|t| t.starts_with(SCRIPTS_PACKAGE)) {
         check_script_body(task, script_type, path, findings);
     }
@@ -185,6 +206,40 @@ fn check_script_body(task: &Value, script_type: &str, path: &str, findings: &mut
         }
     } else if script_type.ends_with(".Script") && task.get("script").is_none() {
         findings.error(field(path, "script"), format!("{script_type} requires 'script'"));
+    }
+}
+
+/// A ForEach: `values` (a list or an expression), an integer `concurrencyLimit` of 0 or more
+/// (0: every value at once), non-empty `tasks`; the deprecated loops' property names are errors.
+fn check_for_each(task: &Value, path: &str, findings: &mut Findings) {
+    match task.get("values") {
+        None => {
+            let hint =
+                if task.get("value").is_some() { " ('value' is the deprecated EachParallel's name)" } else { "" };
+            findings.error(field(path, "values"), format!("a ForEach needs 'values' (a list or a JSON string){hint}"));
+        }
+        Some(Value::Sequence(values)) if values.is_empty() => {
+            findings.error(field(path, "values"), "'values' is empty: the loop would do nothing")
+        }
+        Some(Value::Sequence(_) | Value::String(_)) => {}
+        Some(other) => findings
+            .error(field(path, "values"), format!("'values' must be a list or a JSON string, found {}", kind(other))),
+    }
+    if let Some(limit) = task.get("concurrencyLimit")
+        && limit.as_u64().is_none_or(|n| n > i32::MAX as u64)
+    {
+        findings.error(
+            field(path, "concurrencyLimit"),
+            format!("'concurrencyLimit' must be an integer of 0 or more (0: all at once), found {}", describe(limit)),
+        );
+    }
+    for (old, new) in [("value", "values"), ("concurrent", "concurrencyLimit")] {
+        if task.get(old).is_some() {
+            findings.error(field(path, old), format!("a ForEach has no '{old}' (EachParallel's name); use '{new}'"));
+        }
+    }
+    if task.get("tasks").and_then(Value::as_sequence).is_none_or(|tasks| tasks.is_empty()) {
+        findings.error(field(path, "tasks"), "a ForEach needs a non-empty 'tasks' list");
     }
 }
 

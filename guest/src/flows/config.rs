@@ -1,6 +1,7 @@
 //! The seed's flow configuration types, deserialisable from a YAML/JSON "FlowConfig document"
 //! with the seed's snake_case keys.
 
+use super::fanout::FanoutRole;
 use super::sla::TaskSla;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -152,6 +153,9 @@ pub struct TaskConfig {
     /// SLA of a check task: its state lives in the KV store, and the execution fails after the
     /// state is stored (see `flows::sla`).
     pub sla: Option<TaskSla>,
+    /// The part a check task plays in a fan-out (set by the fan-out template, not by documents).
+    #[serde(skip)]
+    pub fanout: Option<FanoutRole>,
 }
 
 impl Default for TaskConfig {
@@ -171,6 +175,7 @@ impl Default for TaskConfig {
             description: String::new(),
             min_confidence: 0.8,
             sla: None,
+            fanout: None,
         }
     }
 }

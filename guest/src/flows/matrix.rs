@@ -165,10 +165,48 @@ pub const CUSTOM_DOCUMENTS: &[(&str, &str)] = &[
     ),
 ];
 
-/// `(label, yaml)` for every case of the matrix, then the custom documents.
+/// Fan-out flows: task runner x retry x sanitising x partition list x concurrency limit.
+pub fn fanout_cases() -> Vec<MatrixCase> {
+    let partition_lists: [&[&str]; 2] = [
+        &["/data/orders/part-0.csv", "/data/orders/part-1.parquet", "/data/orders/part 2.csv"],
+        &["s3://bucket/orders/day=2026-11-01/a.parquet", "s3://bucket/orders/day=2026-11-02/a.parquet"],
+    ];
+    let mut cases = Vec::new();
+    for runner in [TaskRunner::Docker, TaskRunner::Process] {
+        for (retry_label, retry) in retries() {
+            for sanitize in [false, true] {
+                for (list_index, partitions) in partition_lists.iter().enumerate() {
+                    for concurrency_limit in [None, Some(0), Some(2)] {
+                        let params = FlowParams {
+                            flow_id: if sanitize { "Orders Fan-out/v2" } else { "orders_fanout" }.into(),
+                            namespace: "company.data".into(),
+                            rules: Some(Rules::Document(MATRIX_RULES.into())),
+                            fail_on_error: Some(!sanitize),
+                            retry: retry.clone(),
+                            task_runner: runner,
+                            sanitize_ids: sanitize,
+                            partitions: Some(partitions.iter().map(|p| p.to_string()).collect()),
+                            concurrency_limit,
+                            ..FlowParams::default()
+                        };
+                        let label = format!(
+                            "Fanout/{runner:?}/{retry_label}/sanitize={sanitize}/partitions={list_index}/limit={concurrency_limit:?}"
+                        );
+                        cases.push(MatrixCase { label, kind: FlowKind::Fanout, params });
+                    }
+                }
+            }
+        }
+    }
+    cases
+}
+
+/// `(label, yaml)` for every case of the matrix and the fan-out cases, then the custom
+/// documents.
 pub fn generation_matrix() -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = matrix_cases()
         .into_iter()
+        .chain(fanout_cases())
         .map(|case| {
             let document = serde_json_document(&case.params);
             let yaml = generate(case.kind, &document).unwrap_or_else(|e| panic!("{}: {e}", case.label));
@@ -235,6 +273,8 @@ pub fn serde_json_document(params: &FlowParams) -> String {
         ("include_profile", params.include_profile.map(Value::Bool)),
         ("include_learn", params.include_learn.map(Value::Bool)),
         ("sla", params.sla.as_ref().map(sla_document)),
+        ("partitions", params.partitions.as_ref().map(|p| json!(p))),
+        ("concurrency_limit", params.concurrency_limit.map(|n| json!(n))),
     ];
     for (key, value) in optional {
         if let Some(value) = value {

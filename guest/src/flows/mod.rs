@@ -3,6 +3,7 @@
 //! through `inputFiles`, context through `env`, results as `outputs.<task>.vars.<key>`.
 
 mod config;
+mod fanout;
 mod ids;
 mod layout;
 #[doc(hidden)]
@@ -21,6 +22,7 @@ pub use config::{
     Concurrency, DEFAULT_CONTAINER_IMAGE, FlowConfig, InputConfig, Labels, OutputConfig, RetryConfig, RetryPolicy,
     Rules, TaskConfig, TaskRunner, TaskType, TriggerConfig, TriggerType, default_flow_config, production_flow_config,
 };
+pub use fanout::{FOR_EACH_TYPE, FanoutRole, PARTIAL_STATE, STATE_EXTENSION, STATE_GLOB};
 pub use ids::{IdKind, is_valid as is_valid_id, sanitize as sanitize_id};
 pub use layout::{DAG_TYPE, PARALLEL_TYPE};
 pub use render::FlowGenerator;
@@ -29,8 +31,8 @@ pub use sla::{FAIL_TYPE, KV_SET_TYPE, SLA_CONFIG_FILE, SLA_STATE_FILE, TaskSla};
 pub use tasks::{COMMANDS_TYPE, DOCKER_RUNNER, PROCESS_RUNNER, RULES_FILE};
 pub use templates::{
     CheckFlowParams, FlowKind, FlowParams, LearnFlowParams, PipelineParams, ProfileFlowParams, generate,
-    generate_check_flow, generate_flow_yaml, generate_learn_flow, generate_profile_flow, generate_quality_pipeline,
-    parse_document,
+    generate_check_flow, generate_fanout_flow, generate_flow_yaml, generate_learn_flow, generate_profile_flow,
+    generate_quality_pipeline, parse_document,
 };
 
 use std::sync::LazyLock;

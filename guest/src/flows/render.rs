@@ -1,6 +1,7 @@
 //! `FlowGenerator`: a validated [`FlowConfig`] rendered as Kestra flow YAML.
 
 use super::config::{Concurrency, FlowConfig, InputConfig, Labels, OutputConfig, TaskConfig, TaskRunner};
+use super::fanout::{FanoutRole, for_each};
 use super::ids::{IdKind, checked};
 use super::tasks::{TaskPlan, render_task};
 use super::triggers::render_trigger;
@@ -79,7 +80,15 @@ impl FlowGenerator {
         }
         let rendered: Vec<(String, Node, Vec<String>)> = plans
             .iter()
-            .map(|plan| render_task(config, plan).map(|node| (plan.id.clone(), node, plan.depends_on.clone())))
+            .map(|plan| {
+                let node = match &plan.task.fanout {
+                    Some(FanoutRole::Partition { for_each_id, partitions, concurrency_limit }) => {
+                        for_each(render_task(config, plan)?, for_each_id, partitions, *concurrency_limit)
+                    }
+                    _ => render_task(config, plan)?,
+                };
+                Ok((plan.id.clone(), node, plan.depends_on.clone()))
+            })
             .collect::<Result<_, _>>()?;
         let mut tasks = layout::arrange(rendered, config.parallel);
         // SLA state and gate tasks run after every other task (see `flows::sla`).
@@ -225,7 +234,8 @@ fn concurrency_node(concurrency: &Concurrency) -> Result<Node, FlowError> {
 /// The declared inputs, plus `data_uri` when a task reads its data from it.
 fn inputs(config: &FlowConfig, sanitize: bool) -> Result<Vec<Node>, FlowError> {
     let mut declared: Vec<InputConfig> = config.inputs.clone();
-    let needs_data_uri = config.tasks.iter().any(|t| t.input_uri.is_none());
+    let needs_data_uri =
+        config.tasks.iter().any(|t| t.input_uri.is_none() && !matches!(t.fanout, Some(FanoutRole::Merge { .. })));
     if needs_data_uri && !declared.iter().any(|i| i.name == "data_uri") {
         let description = data_uri_description(&config.tasks);
         declared.insert(

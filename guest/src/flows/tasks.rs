@@ -1,6 +1,7 @@
 //! Script tasks running the `truthound-kestra` CLI, with retry and timeout.
 
 use super::config::{FlowConfig, RetryConfig, RetryPolicy, Rules, TaskConfig, TaskRunner, TaskType};
+use super::fanout::{FanoutRole, PARTIAL_STATE, STATE_GLOB, state_input_files};
 use super::yaml::Node;
 use super::{FlowError, render::text};
 
@@ -81,7 +82,11 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
         Some(uri) => uri.clone(),
         None => "{{ inputs.data_uri }}".into(),
     };
-    let mut env = vec![("DATA_URI".to_string(), Node::Str(data_uri))];
+    // A merge reads partial states, not data.
+    let mut env = match task.fanout {
+        Some(FanoutRole::Merge { .. }) => vec![],
+        _ => vec![("DATA_URI".to_string(), Node::Str(data_uri))],
+    };
     let mut input_files = Vec::new();
     let mut output_files = Vec::new();
     let mut before_command = None;
@@ -106,20 +111,37 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
             };
             input_files.push((RULES_FILE.to_string(), rules));
             env.push(("RULE_ENGINE".into(), Node::str(engine)));
-            output_files.push(Node::str(CHECK_REPORT));
-            let mut sla_arguments = String::new();
-            if let (Some(sla), Some(key)) = (&task.sla, &plan.sla_key) {
-                let part = sla.check_task(key, &at("sla"))?;
-                env.push(part.env);
-                input_files.extend(part.input_file);
-                before_command = Some(part.before_check);
-                sla_arguments = format!(" {}", part.check_arguments);
-            }
             // With an SLA the check never fails the task: a gate task after the state is stored does.
             let fail = if task.fail_on_error && task.sla.is_none() { "--fail-on-error" } else { "--no-fail-on-error" };
-            format!(
-                "truthound-kestra check \"$DATA_URI\" --rules {RULES_FILE} --engine \"$RULE_ENGINE\" {fail} --format json --output {CHECK_REPORT}{sla_arguments}"
-            )
+            match &task.fanout {
+                None => {
+                    output_files.push(Node::str(CHECK_REPORT));
+                    let mut sla_arguments = String::new();
+                    if let (Some(sla), Some(key)) = (&task.sla, &plan.sla_key) {
+                        let part = sla.check_task(key, &at("sla"))?;
+                        env.push(part.env);
+                        input_files.extend(part.input_file);
+                        before_command = Some(part.before_check);
+                        sla_arguments = format!(" {}", part.check_arguments);
+                    }
+                    format!(
+                        "truthound-kestra check \"$DATA_URI\" --rules {RULES_FILE} --engine \"$RULE_ENGINE\" {fail} --format json --output {CHECK_REPORT}{sla_arguments}"
+                    )
+                }
+                Some(FanoutRole::Partition { .. }) => {
+                    output_files.push(Node::str(PARTIAL_STATE));
+                    format!(
+                        "truthound-kestra check \"$DATA_URI\" --rules {RULES_FILE} --engine \"$RULE_ENGINE\" --emit-state {PARTIAL_STATE}"
+                    )
+                }
+                Some(FanoutRole::Merge { from, partitions }) => {
+                    input_files.extend(state_input_files(from, partitions));
+                    output_files.push(Node::str(CHECK_REPORT));
+                    format!(
+                        "truthound-kestra merge {STATE_GLOB} --rules {RULES_FILE} --engine \"$RULE_ENGINE\" {fail} --format json --output {CHECK_REPORT}"
+                    )
+                }
+            }
         }
         TaskType::Profile => {
             output_files.push(Node::str(PROFILE_REPORT));

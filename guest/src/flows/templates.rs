@@ -5,6 +5,7 @@ use super::config::{
     Concurrency, DEFAULT_CONTAINER_IMAGE, FlowConfig, InputConfig, Labels, OutputConfig, RetryConfig, RetryPolicy,
     Rules, TaskConfig, TaskRunner, TaskType, TriggerConfig, TriggerType,
 };
+use super::fanout::FanoutRole;
 use super::sla::TaskSla;
 use super::{FlowError, FlowGenerator};
 use serde::Deserialize;
@@ -19,6 +20,8 @@ pub enum FlowKind {
     Pipeline,
     /// The document is a whole [`FlowConfig`].
     Custom,
+    /// A check fanned out over partitions: a `ForEach` of partial checks, then a merge.
+    Fanout,
 }
 
 /// Parameters of the seed's generators, with its defaults; a generator rejects the ones it
@@ -62,6 +65,10 @@ pub struct FlowParams {
     /// check, pipeline: an SLA on the check task, its state kept in the KV store; adds the
     /// `sla_result` output.
     pub sla: Option<TaskSla>,
+    /// fanout: the partition URIs, in row order (one partial check each).
+    pub partitions: Option<Vec<String>>,
+    /// fanout: partitions checked at once (Kestra's `concurrencyLimit`; 0: all; default 8).
+    pub concurrency_limit: Option<u32>,
 }
 
 impl Default for FlowParams {
@@ -88,6 +95,8 @@ impl Default for FlowParams {
             labels: Labels::default(),
             concurrency: None,
             sla: None,
+            partitions: None,
+            concurrency_limit: None,
         }
     }
 }
@@ -143,6 +152,12 @@ fn base(params: &FlowParams, description: &str) -> FlowConfig {
     }
 }
 
+/// Rejects the fan-out parameters in a flow of another `kind`.
+fn reject_fanout(params: &FlowParams, kind: &str) -> Result<(), FlowError> {
+    reject(params.partitions.is_some(), "partitions", kind)?;
+    reject(params.concurrency_limit.is_some(), "concurrency_limit", kind)
+}
+
 fn common_checks(params: &FlowParams) -> Result<(), FlowError> {
     if params.flow_id.is_empty() {
         return Err(FlowError::new("flow_id", "a flow needs an id"));
@@ -195,6 +210,7 @@ pub fn generate_check_flow(params: &FlowParams) -> Result<String, FlowError> {
 
 pub fn check_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
     common_checks(params)?;
+    reject_fanout(params, "check")?;
     for (present, field) in [
         (params.min_confidence.is_some(), "min_confidence"),
         (params.include_profile.is_some(), "include_profile"),
@@ -224,6 +240,7 @@ pub fn generate_profile_flow(params: &FlowParams) -> Result<String, FlowError> {
 
 pub fn profile_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
     common_checks(params)?;
+    reject_fanout(params, "profile")?;
     for (present, field) in [
         (params.rules.is_some(), "rules"),
         (params.fail_on_error.is_some(), "fail_on_error"),
@@ -247,6 +264,7 @@ pub fn generate_learn_flow(params: &FlowParams) -> Result<String, FlowError> {
 
 pub fn learn_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
     common_checks(params)?;
+    reject_fanout(params, "learn")?;
     for (present, field) in [
         (params.rules.is_some(), "rules"),
         (params.fail_on_error.is_some(), "fail_on_error"),
@@ -273,6 +291,7 @@ pub fn generate_quality_pipeline(params: &FlowParams) -> Result<String, FlowErro
 
 pub fn pipeline_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
     common_checks(params)?;
+    reject_fanout(params, "pipeline")?;
     let include_profile = params.include_profile.unwrap_or(true);
     let include_learn = params.include_learn.unwrap_or(false);
     if params.rules.is_none() && !include_learn {
@@ -316,6 +335,58 @@ pub fn pipeline_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
     }
     outputs.extend(sla_output(params, "check"));
     config.outputs = outputs;
+    Ok(config)
+}
+
+/// Partitions checked at once when `concurrency_limit` is not given.
+const DEFAULT_CONCURRENCY_LIMIT: u32 = 8;
+
+/// A check fanned out over `partitions`: `ForEach` task `partitions` runs `check_partition`
+/// (`check --emit-state`) once per partition, at most `concurrency_limit` at once, then
+/// `merge_states` merges the states in partition order and decides like `check_quality` of the
+/// check flow (outputs `check_result`, `status`).
+pub fn generate_fanout_flow(params: &FlowParams) -> Result<String, FlowError> {
+    FlowGenerator.generate(&fanout_flow_config(params)?).map_err(params_field)
+}
+
+pub fn fanout_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
+    common_checks(params)?;
+    for (present, field) in [
+        (params.input_uri.is_some(), "input_uri"),
+        (params.data_uri_default.is_some(), "data_uri_default"),
+        (params.min_confidence.is_some(), "min_confidence"),
+        (params.include_profile.is_some(), "include_profile"),
+        (params.include_learn.is_some(), "include_learn"),
+        // `merge` evaluates no SLA yet: the state would have to travel with the partial states.
+        (params.sla.is_some(), "sla"),
+    ] {
+        reject(present, field, "fanout")?;
+    }
+    let Some(partitions) = &params.partitions else {
+        return Err(FlowError::new("partitions", "a fanout flow needs the list of partition URIs"));
+    };
+    super::fanout::check_partitions(partitions, "partitions")?;
+    if params.rules.is_none() {
+        return Err(FlowError::new("rules", "a fanout flow needs rules (a rule document or a list of rules)"));
+    }
+    let mut config = base(params, "Data quality check fanned out over partitions");
+    let mut partition = task(params, "check_partition", TaskType::Check, "Check one partition into a partial state");
+    partition.input_uri = Some("{{ taskrun.value }}".into());
+    partition.rules = params.rules.clone();
+    partition.fanout = Some(FanoutRole::Partition {
+        for_each_id: "partitions".into(),
+        partitions: partitions.clone(),
+        concurrency_limit: params.concurrency_limit.unwrap_or(DEFAULT_CONCURRENCY_LIMIT),
+    });
+    let mut merge = task(params, "merge_states", TaskType::Check, "Merge the partial states in partition order");
+    merge.rules = params.rules.clone();
+    merge.depends_on.push("check_partition".into());
+    merge.fanout = Some(FanoutRole::Merge { from: "check_partition".into(), partitions: partitions.clone() });
+    config.tasks = vec![partition, merge];
+    config.outputs = vec![
+        output("check_result", "JSON", vars("merge_states", "result"), "The check result over all partitions"),
+        output("status", "STRING", vars("merge_states", "status"), "passed, failed, warning, skipped or error"),
+    ];
     Ok(config)
 }
 
@@ -365,6 +436,7 @@ pub fn generate(kind: FlowKind, document: &str) -> Result<String, FlowError> {
                 FlowKind::Check => generate_check_flow(&params),
                 FlowKind::Profile => generate_profile_flow(&params),
                 FlowKind::Learn => generate_learn_flow(&params),
+                FlowKind::Fanout => generate_fanout_flow(&params),
                 _ => generate_quality_pipeline(&params),
             }
         }

@@ -107,6 +107,7 @@ fn check_sla_shape(label: &str, flow: &Value, follow_ups: &[Value], params: &Flo
 fn every_generated_flow_passes_the_offline_validator() {
     let matrix = matrix::generation_matrix();
     assert!(matrix.iter().any(|(_, yaml)| yaml.contains(KV_SET_TYPE)), "the matrix has SLA flows");
+    assert!(matrix.iter().any(|(_, yaml)| yaml.contains(FOR_EACH_TYPE)), "the matrix has fan-out flows");
     for (label, yaml) in &matrix {
         let findings = crate::flow_lint::validate_flow(yaml);
         assert_eq!(findings, Vec::new(), "{label}:\n{yaml}");
@@ -259,7 +260,7 @@ fn every_matrix_flow_parses_back_to_its_configuration() {
 #[test]
 fn the_matrix_is_exposed_as_label_and_yaml() {
     let matrix = matrix::generation_matrix();
-    assert_eq!(matrix.len(), matrix_cases().len() + matrix::CUSTOM_DOCUMENTS.len());
+    assert_eq!(matrix.len(), matrix_cases().len() + matrix::fanout_cases().len() + matrix::CUSTOM_DOCUMENTS.len());
     let by_label = |label: &str| -> Value {
         serde_yaml_ng::from_str(&matrix.iter().find(|(l, _)| l == label).unwrap().1).unwrap()
     };
@@ -374,4 +375,73 @@ triggers:
     assert_eq!(flow["concurrency"]["limit"].as_u64(), Some(1));
     assert_eq!(flow["tasks"][0]["retry"]["interval"].as_str(), Some("PT30S"));
     assert_eq!(DEFAULT_FLOW_CONFIG.id, "data_quality");
+}
+
+#[test]
+fn fanout_flows_check_each_partition_then_merge_in_partition_order() {
+    for case in matrix::fanout_cases() {
+        let label = &case.label;
+        let yaml = generate(case.kind, &serde_json_document(&case.params)).unwrap_or_else(|e| panic!("{label}: {e}"));
+        let flow: Value = serde_yaml_ng::from_str(&yaml).unwrap();
+        let partitions = case.params.partitions.clone().unwrap();
+        let tasks = flow["tasks"].as_sequence().unwrap();
+        assert_eq!(tasks.len(), 2, "{label}");
+        let for_each = &tasks[0];
+        assert_eq!(for_each["type"].as_str(), Some(FOR_EACH_TYPE), "{label}");
+        let values: Vec<&str> = for_each["values"].as_sequence().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(values, partitions, "{label}");
+        assert_eq!(for_each["concurrencyLimit"].as_u64(), Some(u64::from(case.params.concurrency_limit.unwrap_or(8))));
+        let check = &for_each["tasks"][0];
+        assert_eq!(check["id"].as_str(), Some("check_partition"));
+        assert_eq!(check["env"]["DATA_URI"].as_str(), Some("{{ taskrun.value }}"), "{label}");
+        let command = check["commands"][0].as_str().unwrap();
+        assert!(command.starts_with("truthound-kestra check \"$DATA_URI\" --rules rules.yaml "), "{command}");
+        assert!(command.ends_with(&format!("--emit-state {PARTIAL_STATE}")), "{command}");
+        assert_eq!(check["outputFiles"][0].as_str(), Some(PARTIAL_STATE));
+        assert_eq!(check["inputFiles"][RULES_FILE].as_str(), Some(MATRIX_RULES));
+
+        let merge = &tasks[1];
+        assert_eq!(merge["id"].as_str(), Some("merge_states"));
+        assert!(merge["env"].get("DATA_URI").is_none(), "{label}: a merge reads no data");
+        let command = merge["commands"][0].as_str().unwrap();
+        assert!(command.starts_with(&format!("truthound-kestra merge {STATE_GLOB} --rules rules.yaml ")), "{command}");
+        let fail = if case.params.fail_on_error == Some(false) { "--no-fail-on-error" } else { "--fail-on-error" };
+        assert!(command.contains(fail), "{label}: {command}");
+        let inputs = merge["inputFiles"].as_mapping().unwrap();
+        assert_eq!(inputs[RULES_FILE].as_str(), Some(MATRIX_RULES));
+        let states: Vec<(&str, &str)> = inputs
+            .iter()
+            .filter(|(k, _)| k.as_str() != Some(RULES_FILE))
+            .map(|(k, v)| (k.as_str().unwrap(), v.as_str().unwrap()))
+            .collect();
+        assert_eq!(states.len(), partitions.len(), "{label}");
+        let mut names: Vec<&str> = states.iter().map(|(name, _)| *name).collect();
+        names.sort();
+        for ((name, reference), (sorted, partition)) in states.iter().zip(names.iter().zip(&partitions)) {
+            assert_eq!(name, sorted, "{label}: the glob lists states in partition order");
+            assert_eq!(
+                *reference,
+                format!("{{{{ outputs.check_partition['{partition}'].outputFiles['{PARTIAL_STATE}'] }}}}")
+            );
+        }
+        assert!(flow.get("inputs").is_none(), "{label}: the partitions are the data");
+        assert_eq!(flow["outputs"][0]["value"].as_str(), Some("{{ outputs.merge_states.vars.result }}"));
+    }
+}
+
+#[test]
+fn fanout_parameters_belong_to_fanout_flows() {
+    let cases: Vec<(FlowKind, &str, &str)> = vec![
+        (FlowKind::Fanout, r#"{"flow_id": "f", "rules": "x"}"#, "partitions"),
+        (FlowKind::Fanout, r#"{"flow_id": "f", "partitions": ["a"]}"#, "rules"),
+        (FlowKind::Fanout, r#"{"flow_id": "f", "rules": "x", "partitions": []}"#, "partitions"),
+        (FlowKind::Fanout, r#"{"flow_id": "f", "rules": "x", "partitions": ["a", "a"]}"#, "partitions[1]"),
+        (FlowKind::Fanout, r#"{"flow_id": "f", "rules": "x", "partitions": ["a"], "input_uri": "b"}"#, "input_uri"),
+        (FlowKind::Check, r#"{"flow_id": "f", "rules": "x", "partitions": ["a"]}"#, "partitions"),
+        (FlowKind::Pipeline, r#"{"flow_id": "f", "rules": "x", "concurrency_limit": 2}"#, "concurrency_limit"),
+    ];
+    for (kind, document, field) in cases {
+        let error = generate(kind, document).expect_err(document);
+        assert_eq!(error.field, field, "{document}: {error}");
+    }
 }
