@@ -2,7 +2,7 @@
 //! text escaped. It shows the summary, the failing rules with their samples, every rule, the
 //! column profiles with a histogram per column as inline SVG, and learned rules.
 
-use super::view::{Bin, FailingRule, ReportView, bin_range, display, histogram, items, short_number, text_of};
+use super::view::{Bin, FailingRule, ReportView, bin_range, display, histogram, items, percent, short_number, text_of};
 use super::{format_duration, format_percentage};
 use serde_json::Value;
 use std::fmt::Write;
@@ -193,10 +193,6 @@ fn all_rules(out: &mut String, view: &ReportView) {
         );
     }
     close_table(out);
-}
-
-fn percent(value: &Value, key: &str) -> String {
-    value.get(key).and_then(Value::as_f64).map_or_else(|| "-".into(), |p| format!("{p:.1}%"))
 }
 
 fn columns(out: &mut String, view: &ReportView) {

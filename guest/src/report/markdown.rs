@@ -4,7 +4,7 @@
 //! with its unexpected count and samples, each column's statistics and histogram, the rule file.
 
 use super::status_icon;
-use super::view::{Bin, ReportView, bin_range, display, histogram, items, short_number, text_of};
+use super::view::{Bin, ReportView, bin_range, display, histogram, items, percent, short_number, text_of};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -107,10 +107,6 @@ fn rules(out: &mut String, view: &ReportView) {
         );
     }
     out.push('\n');
-}
-
-fn percent(value: &Value, key: &str) -> String {
-    value.get(key).and_then(Value::as_f64).map_or_else(|| "-".into(), |p| format!("{p:.1}%"))
 }
 
 fn columns(out: &mut String, view: &ReportView) {

@@ -137,6 +137,11 @@ pub fn items<'v>(value: &'v Value, key: &str) -> &'v [Value] {
     value.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
 }
 
+/// A percentage field (0 to 100) of `value` with one decimal (`12.5%`), `-` when missing.
+pub fn percent(value: &Value, key: &str) -> String {
+    value.get(key).and_then(Value::as_f64).map_or_else(|| "-".into(), |p| format!("{p:.1}%"))
+}
+
 /// The field `key` of `value` as display text (`-` when missing or null).
 pub fn text_of(value: &Value, key: &str) -> String {
     value.get(key).map_or_else(|| "-".into(), display)
