@@ -1,7 +1,8 @@
 //! `check --parallel` gives exactly the result of `--no-parallel`: Parquet files with many row
 //! groups and multi-batch Arrow IPC files are checked by one instance per row range whose states
-//! merge in order; CSV is read once (its rules spread over the instances). The data breaks every
-//! kind of rule, with duplicates and order breaks placed across every possible range boundary.
+//! merge in order, unless the rules keep every distinct value (`unique`); CSV is read once. Then
+//! the rules are spread over the instances. The data breaks every kind of rule, with duplicates
+//! and order breaks placed across every possible range boundary.
 
 mod support;
 
@@ -17,12 +18,11 @@ const ROWS: usize = 30_000;
 /// ranges can only start at multiples of these.
 const UNIT_ROWS: [usize; 2] = [3000, 5000];
 
-const RULES: &str = r#"
+/// Rules whose states merge cheaply (checked by row ranges), every one broken by the data.
+const RANGE_RULES: &str = r#"
 name: parallel
 rules:
   - {type: not_null, column: email}
-  - {type: unique, column: email}
-  - {type: unique, column: id}
   - {type: in_range, column: amount, min: 0, max: 1000}
   - {type: in_set, column: status, values: [pending, shipped, delivered]}
   - {type: regex, column: email, pattern: '^[a-z0-9]+@example\.com$'}
@@ -31,6 +31,9 @@ rules:
   - {type: completeness_ratio, column: amount, min_ratio: 0.99}
   - {type: row_count, min: 1}
 "#;
+
+/// Rules whose states keep every distinct value (checked with the rules spread over instances).
+const UNIQUE_RULES: &str = "  - {type: unique, column: email}\n  - {type: unique, column: id}\n";
 
 /// The generated table, with a duplicate email and an order break straddling every row where a
 /// range may start, and one duplicate between the first and last rows.
@@ -64,14 +67,12 @@ fn comparable(mut value: Value) -> Value {
     value
 }
 
-/// Checks `file` with `mode` (`--parallel` or `--no-parallel`); the report, the outputs and
-/// the exit code.
-fn check(dir: &Path, file: &str, mode: &str) -> (Value, Value, i32) {
-    let report = format!("{file}{mode}.json");
-    let run = run_in(
-        dir,
-        &["check", file, "--rules", "rules.yaml", mode, "--sample-failures", "1000", "--format", "json", "-o", &report],
-    );
+/// Checks `file` against `rules` with `mode` (`--parallel` or `--no-parallel`); the report,
+/// the outputs and the exit code.
+fn check(dir: &Path, file: &str, rules: &str, mode: &str) -> (Value, Value, i32) {
+    let report = format!("{file}.{rules}{mode}.json");
+    let args = ["check", file, "--rules", rules, mode, "--sample-failures", "1000", "--format", "json", "-o", &report];
+    let run = run_in(dir, &args);
     run.expect_code(1);
     let text = std::fs::read_to_string(dir.join(&report)).unwrap();
     (comparable(serde_json::from_str(&text).unwrap()), comparable(run.outputs()), run.code)
@@ -84,22 +85,26 @@ fn parallel_checks_equal_single_instance_checks_in_every_format() {
     table.write_parquet(&dir.path().join("data.parquet"));
     table.write_arrow_file(&dir.path().join("data.arrow"));
     table.write_csv(&dir.path().join("data.csv"), b',');
-    std::fs::write(dir.path().join("rules.yaml"), RULES).unwrap();
+    std::fs::write(dir.path().join("ranges.yaml"), RANGE_RULES).unwrap();
+    std::fs::write(dir.path().join("all.yaml"), format!("{RANGE_RULES}{UNIQUE_RULES}")).unwrap();
 
     for file in ["data.parquet", "data.arrow", "data.csv"] {
-        let single = check(dir.path(), file, "--no-parallel");
-        let parallel = check(dir.path(), file, "--parallel");
-        assert_eq!(parallel, single, "{file}");
-        let results = single.0["result"]["rule_results"].as_array().unwrap().clone();
-        assert_eq!(results.len(), 10, "{file}");
-        // Every rule but row_count fails, so every kind of state is merged.
-        for rule in &results[..9] {
-            assert!(rule["status"] == "failed" && rule["unexpected_count"].as_u64() > Some(0), "{file}: {rule}");
+        for (rules, count) in [("ranges.yaml", 8), ("all.yaml", 10)] {
+            let single = check(dir.path(), file, rules, "--no-parallel");
+            let parallel = check(dir.path(), file, rules, "--parallel");
+            assert_eq!(parallel, single, "{file} {rules}");
+            let results = single.0["result"]["rule_results"].as_array().unwrap().clone();
+            assert_eq!(results.len(), count, "{file} {rules}");
+            // Every rule but row_count fails, so every kind of state is merged.
+            for rule in results.iter().filter(|rule| rule["rule_type"] != "row_count") {
+                let failed = rule["status"] == "failed" && rule["unexpected_count"].as_u64() > Some(0);
+                assert!(failed, "{file} {rules}: {rule}");
+            }
+            // The order breaks placed where ranges start are found, with their rows in the file.
+            let break_rows: Vec<u64> =
+                results[4]["samples"].as_array().unwrap().iter().filter_map(|s| s["row"].as_u64()).collect();
+            assert!([3000, 5000, 15000].iter().all(|row| break_rows.contains(row)), "{file}: {break_rows:?}");
         }
-        // The order breaks placed where ranges start are found, with their rows in the file.
-        let break_rows: Vec<u64> =
-            results[6]["samples"].as_array().unwrap().iter().filter_map(|s| s["row"].as_u64()).collect();
-        assert!([3000, 5000, 15000].iter().all(|row| break_rows.contains(row)), "{file}: {break_rows:?}");
     }
 }
 

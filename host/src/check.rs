@@ -1,7 +1,7 @@
 //! A check run: plan the rules in the engine (one or several instances), stream the data into
 //! it, finish and render.
 
-use crate::data_parallel::check_row_ranges;
+use crate::data_parallel::{check_row_ranges, suits_row_ranges};
 use crate::error::DataQualityError;
 use crate::runtime::{
     CheckOptions, CheckResult, CheckerHandle, Limits, ReportFormat, ReportSeverity, RuleFormat, RunInfo, Runtime,
@@ -35,7 +35,8 @@ pub struct CheckConfig {
     pub memory_limit_bytes: u64,
     /// Rows per batch fed to the engine (0: the reader's default).
     pub batch_size: usize,
-    /// Spread the rules over one engine instance per core (the seed's `parallel`).
+    /// Check with one engine instance per core (the seed's `parallel`): by row ranges or by
+    /// rules, see `run_check`.
     pub parallel: bool,
 }
 
@@ -124,8 +125,9 @@ pub(crate) struct Shard {
 
 /// Checks the data at `uri` against `rule_document` (YAML or JSON text). With `parallel`, a
 /// Parquet or Arrow IPC file is split into contiguous row ranges, one sandboxed instance each,
-/// whose states merge in order; other data is read once and the rules are spread over the
-/// instances by estimated cost. The result is the same either way.
+/// whose states merge in order, unless the rules keep every distinct value (their states cost
+/// as much to merge as to compute); otherwise the data is read once and the rules are spread
+/// over the instances by estimated cost. The result is the same either way.
 pub fn run_check(
     runtime: &Runtime,
     uri: &str,
@@ -135,7 +137,12 @@ pub fn run_check(
     let started = Instant::now();
     // A file that cannot be split or opened is read whole: that read reports any error, after
     // the rules are checked, as without `parallel`.
-    let ranges = source::split_rows(uri, &ReadOptions::default(), instance_count(config) as usize).unwrap_or(None);
+    let instances = instance_count(config) as usize;
+    let ranges = if instances > 1 && suits_row_ranges(rule_document, config) {
+        source::split_rows(uri, &ReadOptions::default(), instances).unwrap_or(None)
+    } else {
+        None
+    };
     let (session, result) = match ranges {
         Some(ranges) => check_row_ranges(runtime, &ranges, rule_document, config)?,
         None => {
