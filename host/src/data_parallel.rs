@@ -130,3 +130,21 @@ fn check_range(worker: &mut Worker, failed: &AtomicBool, export: bool) -> Result
     }
     session.export_state(worker.checker).map(Checked::Exported)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Preset;
+
+    #[test]
+    fn only_rules_with_small_states_are_split_by_rows() {
+        let config = Preset::Default.config();
+        let counting =
+            "- {type: not_null, column: id}\n- {type: increasing, column: id}\n- {type: row_count, min: 1}\n";
+        assert!(suits_row_ranges(counting, &config));
+        for heavy in ["- {type: unique, column: id}\n", "- {type: median_between, column: amount, min: 0, max: 9}\n"] {
+            assert!(!suits_row_ranges(&format!("{counting}{heavy}"), &config), "{heavy}");
+        }
+        assert!(!suits_row_ranges("- {type: no_such_rule}\n", &config), "a broken document is left to the check");
+    }
+}
