@@ -38,8 +38,9 @@ struct Worker<'a> {
 }
 
 /// Checks every range on a thread of its own and merges the states into the first range's
-/// checker in range order; returns that checker's session (it renders the report) and the result. The first
-/// failing range's error (in range order) is the run's; the other workers stop early.
+/// checker in range order; returns that checker's session (it renders the report) and the
+/// result. The first failing range's error (in range order) is the run's; the other workers
+/// stop early.
 pub(crate) fn check_row_ranges(
     runtime: &Runtime,
     ranges: &[RowRange],
