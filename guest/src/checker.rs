@@ -97,6 +97,12 @@ impl Checker {
         })
     }
 
+    /// Whether the states of checkers of these rules merge at a small cost: no analyzer keeps
+    /// every (distinct) value. A host splitting the rows over checkers must merge their states.
+    pub fn merges_cheaply(&self) -> bool {
+        !self.analyzers.iter().any(|analyzer| analyzer.state_grows_with_data())
+    }
+
     /// Columns whose values the rules read, in first-mention order. A host may feed only these
     /// if it declares the source schema first: rules about the schema (`dtype`, `column_exists`,
     /// `column_count`, ...) read the source schema, not the fed one.

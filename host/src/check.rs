@@ -1,6 +1,7 @@
 //! A check run: plan the rules in the engine (one or several instances), stream the data into
 //! it, finish and render.
 
+use crate::data_parallel::{check_row_ranges, suits_row_ranges};
 use crate::error::DataQualityError;
 use crate::runtime::{
     CheckOptions, CheckResult, CheckerHandle, Limits, ReportFormat, ReportSeverity, RuleFormat, RunInfo, Runtime,
@@ -34,7 +35,8 @@ pub struct CheckConfig {
     pub memory_limit_bytes: u64,
     /// Rows per batch fed to the engine (0: the reader's default).
     pub batch_size: usize,
-    /// Spread the rules over one engine instance per core (the seed's `parallel`).
+    /// Check with one engine instance per core (the seed's `parallel`): by row ranges or by
+    /// rules, see `run_check`.
     pub parallel: bool,
 }
 
@@ -106,8 +108,8 @@ impl CheckReport {
     }
 }
 
-/// How many engine instances share the rules: one per core (at most 4) with `parallel`.
-fn shard_count(config: &CheckConfig) -> u32 {
+/// How many engine instances a check runs: one per core (at most 4) with `parallel`.
+fn instance_count(config: &CheckConfig) -> u32 {
     if !config.parallel {
         return 1;
     }
@@ -121,9 +123,11 @@ pub(crate) struct Shard {
     columns: Vec<String>,
 }
 
-/// Checks the data at `uri` against `rule_document` (YAML or JSON text). With `parallel`, the
-/// rules are spread over several sandboxed instances by estimated cost; the data is read once
-/// and each instance gets the columns its rules need. The result is the same either way.
+/// Checks the data at `uri` against `rule_document` (YAML or JSON text). With `parallel`, a
+/// Parquet or Arrow IPC file is split into contiguous row ranges, one sandboxed instance each,
+/// whose states merge in order, unless the rules keep every distinct value (their states cost
+/// as much to merge as to compute); otherwise the data is read once and the rules are spread
+/// over the instances by estimated cost. The result is the same either way.
 pub fn run_check(
     runtime: &Runtime,
     uri: &str,
@@ -131,10 +135,24 @@ pub fn run_check(
     config: &CheckConfig,
 ) -> Result<CheckReport, DataQualityError> {
     let started = Instant::now();
-    let (shards, mut results) = check_shards(runtime, uri, rule_document, config)?;
-    let mut sessions: Vec<Session> = shards.into_iter().map(|s| s.session).collect();
-    let mut session = sessions.swap_remove(0);
-    let result = if results.len() == 1 { results.remove(0) } else { session.combine_results(&results)? };
+    // A file that cannot be split or opened is read whole: that read reports any error, after
+    // the rules are checked, as without `parallel`.
+    let instances = instance_count(config) as usize;
+    let ranges = if instances > 1 && suits_row_ranges(rule_document, config) {
+        source::split_rows(uri, &ReadOptions::default(), instances).unwrap_or(None)
+    } else {
+        None
+    };
+    let (session, result) = match ranges {
+        Some(ranges) => check_row_ranges(runtime, &ranges, rule_document, config)?,
+        None => {
+            let (shards, mut results) = check_shards(runtime, uri, rule_document, config)?;
+            let mut sessions: Vec<Session> = shards.into_iter().map(|s| s.session).collect();
+            let mut session = sessions.swap_remove(0);
+            let result = if results.len() == 1 { results.remove(0) } else { session.combine_results(&results)? };
+            (session, result)
+        }
+    };
     let info = run_info(started, config, uri.to_string());
     Ok(CheckReport { result, info, session })
 }
@@ -192,7 +210,7 @@ pub(crate) fn check_shards(
 /// One session and checker per shard, each planning its share of the rules.
 fn start_shards(runtime: &Runtime, rule_document: &str, config: &CheckConfig) -> Result<Vec<Shard>, DataQualityError> {
     let limits = Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout };
-    let shard_count = shard_count(config);
+    let shard_count = instance_count(config);
     (0..shard_count)
         .map(|shard_index| {
             let mut session = runtime.session(limits)?;
@@ -325,7 +343,7 @@ fn project_batch(batch: &RecordBatch, projection: &Option<Vec<usize>>) -> Result
 }
 
 /// An Arrow IPC stream of the schema, then `batch` if any.
-fn encode_ipc(schema: &Schema, batch: Option<&RecordBatch>) -> Result<Vec<u8>, DataQualityError> {
+pub(crate) fn encode_ipc(schema: &Schema, batch: Option<&RecordBatch>) -> Result<Vec<u8>, DataQualityError> {
     let fail = |e: arrow_schema::ArrowError| {
         DataQualityError::serialization("arrow_ipc", "serialize", format!("cannot encode a batch for the engine: {e}"))
     };

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod context;
+mod data_parallel;
 mod engine_config;
 pub mod error;
 pub mod fanout;

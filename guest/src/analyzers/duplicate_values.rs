@@ -187,6 +187,10 @@ impl Analyzer for DuplicateValues {
         Ok(())
     }
 
+    fn state_grows_with_data(&self) -> bool {
+        true
+    }
+
     fn export(&self) -> Vec<u8> {
         let mut state = DuplicateState {
             evaluated: self.evaluated,

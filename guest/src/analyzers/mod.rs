@@ -104,6 +104,11 @@ pub trait Analyzer {
     fn metric(&self) -> Metric;
     /// Learns the data's schema (before the first batch, or from a merged state).
     fn bind(&mut self, _schema: &arrow_schema::Schema) {}
+    /// Whether the state keeps every distinct value or every value, so that exporting and
+    /// merging it cost about as much as computing it (rather than a bounded summary).
+    fn state_grows_with_data(&self) -> bool {
+        false
+    }
 }
 
 /// The column `name` of `batch`; the plan validated column names before any batch arrives.

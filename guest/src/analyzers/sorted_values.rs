@@ -114,6 +114,10 @@ impl CollectValues {
 }
 
 impl Analyzer for CollectValues {
+    fn state_grows_with_data(&self) -> bool {
+        true
+    }
+
     fn update(&mut self, batch: &RecordBatch, _rows_before: u64) -> Result<(), QualityError> {
         let array = column(batch, &self.column)?;
         let values = &mut self.values;

@@ -4,10 +4,12 @@
 
 mod detect;
 mod format;
+mod ranges;
 mod readers;
 
 pub use detect::{DataSourceType, ParsedUri, detect_data_source_type, parse_uri};
 pub use format::{Format, detect_declared_format, detect_format};
+pub use ranges::{RowRange, split_rows};
 
 use crate::error::DataQualityError;
 use arrow_array::RecordBatch;
@@ -61,9 +63,8 @@ pub fn open(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQuality
     match detect_data_source_type(uri) {
         DataSourceType::File => open_file(uri, options),
         DataSourceType::Inline => {
-            let batch_size = if options.batch_size == 0 { DEFAULT_BATCH_SIZE } else { options.batch_size };
             let (source_schema, schema, batches) =
-                readers::open_inline_json(uri, options.columns.as_deref(), batch_size)?;
+                readers::open_inline_json(uri, options.columns.as_deref(), batch_size(options))?;
             Ok(BatchSource { format: Format::Json, source_schema, schema, batches })
         }
         DataSourceType::Uri => unreadable(format!(
@@ -99,6 +100,20 @@ pub fn load_data(source: &str, file_type: Option<&str>) -> Result<Vec<RecordBatc
 }
 
 fn open_file(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
+    let (path, format) = resolve_file(uri, options.format)?;
+    let (source_schema, schema, batches) =
+        readers::open_reader(&path, format, options.columns.as_deref(), batch_size(options))?;
+    Ok(BatchSource { format, source_schema, schema, batches })
+}
+
+/// The rows per batch `options` ask for.
+fn batch_size(options: &ReadOptions) -> usize {
+    if options.batch_size == 0 { DEFAULT_BATCH_SIZE } else { options.batch_size }
+}
+
+/// The local path of the file source `uri` and its format (`declared`, or the extension's,
+/// checked against the content).
+fn resolve_file(uri: &str, declared: Option<Format>) -> Result<(PathBuf, Format), DataQualityError> {
     let path = local_path(uri)?;
     let name = path.display().to_string();
     let data_error = |what: &str, e: std::io::Error| DataQualityError::load_data(uri, format!("{name}: {what}: {e}"));
@@ -116,11 +131,9 @@ fn open_file(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualit
     let mut file = std::fs::File::open(&path).map_err(|e| data_error("cannot open", e))?;
     let read = read_up_to(&mut file, &mut head).map_err(|e| data_error("cannot read", e))?;
     head.truncate(read);
-    let declared = options.format.or_else(|| format::format_from_extension(&name));
+    let declared = declared.or_else(|| format::format_from_extension(&name));
     let format = detect_declared_format(&name, declared, &head).map_err(|e| DataQualityError::load_data(uri, e))?;
-    let batch_size = if options.batch_size == 0 { DEFAULT_BATCH_SIZE } else { options.batch_size };
-    let (source_schema, schema, batches) = readers::open_reader(&path, format, options.columns.as_deref(), batch_size)?;
-    Ok(BatchSource { format, source_schema, schema, batches })
+    Ok((path, format))
 }
 
 fn read_up_to(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {

@@ -10,6 +10,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde_json::Value;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -26,12 +27,7 @@ pub fn open_reader(
     batch_size: usize,
 ) -> Result<Opened, DataQualityError> {
     let name = path.display().to_string();
-    let arrow_error = {
-        let name = name.clone();
-        move |e: ArrowError| {
-            DataQualityError::load_data(&name, format!("{name}: cannot read {format} data: {}", clean(e)))
-        }
-    };
+    let arrow_error = arrow_error_of(name.clone(), format);
     let io_error = |e: std::io::Error| DataQualityError::load_data(&name, format!("{name}: {e}"));
     let open = || File::open(path).map_err(io_error);
     match format {
@@ -50,24 +46,7 @@ pub fn open_reader(
             let reader = builder.build(open_text(path)?).map_err(&arrow_error)?;
             Ok((Arc::new(schema), reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
-        Format::Parquet => {
-            let parquet_error = {
-                let name = name.clone();
-                move |e: parquet::errors::ParquetError| {
-                    DataQualityError::load_data(&name, format!("{name}: not a readable Parquet file: {e}"))
-                }
-            };
-            let builder = ParquetRecordBatchReaderBuilder::try_new(open()?).map_err(&parquet_error)?;
-            let source_schema = builder.schema().clone();
-            let mut builder = builder.with_batch_size(batch_size);
-            if let Some(projection) = projection(builder.schema(), columns) {
-                let mask = ProjectionMask::roots(builder.parquet_schema(), projection);
-                builder = builder.with_projection(mask);
-            }
-            let reader = builder.build().map_err(&parquet_error)?;
-            let schema = arrow_array::RecordBatchReader::schema(&reader);
-            Ok((source_schema, schema, Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
-        }
+        Format::Parquet => open_parquet(path, columns, batch_size, None),
         Format::Json => {
             let bytes = std::fs::read(path).map_err(io_error)?;
             let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -87,12 +66,7 @@ pub fn open_reader(
                 .map_err(&arrow_error)?;
             Ok((source_schema, schema, Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
-        Format::ArrowFile => {
-            let source_schema = arrow_ipc::reader::FileReader::try_new(open()?, None).map_err(&arrow_error)?.schema();
-            let projection = projection(&source_schema, columns);
-            let reader = arrow_ipc::reader::FileReader::try_new(open()?, projection).map_err(&arrow_error)?;
-            Ok((source_schema, reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
-        }
+        Format::ArrowFile => open_arrow_file(path, columns, None),
         Format::ArrowStream => {
             let source_schema =
                 arrow_ipc::reader::StreamReader::try_new(BufReader::new(open()?), None).map_err(&arrow_error)?.schema();
@@ -102,6 +76,69 @@ pub fn open_reader(
             Ok((source_schema, reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
     }
+}
+
+/// Opens a Parquet file projected to `columns` (when all of them exist), reading only
+/// `row_groups` (in order) when given.
+pub fn open_parquet(
+    path: &Path,
+    columns: Option<&[String]>,
+    batch_size: usize,
+    row_groups: Option<Vec<usize>>,
+) -> Result<Opened, DataQualityError> {
+    let name = path.display().to_string();
+    let parquet_error = |e: parquet::errors::ParquetError| {
+        DataQualityError::load_data(&name, format!("{name}: not a readable Parquet file: {e}"))
+    };
+    let file = File::open(path).map_err(|e| DataQualityError::load_data(&name, format!("{name}: {e}")))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_error)?;
+    let source_schema = builder.schema().clone();
+    let mut builder = builder.with_batch_size(batch_size);
+    if let Some(projection) = projection(builder.schema(), columns) {
+        let mask = ProjectionMask::roots(builder.parquet_schema(), projection);
+        builder = builder.with_projection(mask);
+    }
+    if let Some(row_groups) = row_groups {
+        builder = builder.with_row_groups(row_groups);
+    }
+    let reader = builder.build().map_err(parquet_error)?;
+    let schema = arrow_array::RecordBatchReader::schema(&reader);
+    let arrow_error = arrow_error_of(name.clone(), Format::Parquet);
+    Ok((source_schema, schema, Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
+}
+
+/// Opens an Arrow IPC file projected to `columns` (when all of them exist), reading only the
+/// record batches `batches` when given.
+pub fn open_arrow_file(
+    path: &Path,
+    columns: Option<&[String]>,
+    batches: Option<Range<usize>>,
+) -> Result<Opened, DataQualityError> {
+    let name = path.display().to_string();
+    let arrow_error = arrow_error_of(name.clone(), Format::ArrowFile);
+    let open = || File::open(path).map_err(|e| DataQualityError::load_data(&name, format!("{name}: {e}")));
+    let source_schema = arrow_ipc::reader::FileReader::try_new(open()?, None).map_err(&arrow_error)?.schema();
+    let projection = projection(&source_schema, columns);
+    let mut reader = arrow_ipc::reader::FileReader::try_new(open()?, projection).map_err(&arrow_error)?;
+    let schema = reader.schema();
+    let Some(batches) = batches else {
+        return Ok((source_schema, schema, Box::new(reader.map(move |b| b.map_err(&arrow_error)))));
+    };
+    reader.set_index(batches.start).map_err(&arrow_error)?;
+    Ok((source_schema, schema, Box::new(reader.take(batches.len()).map(move |b| b.map_err(&arrow_error)))))
+}
+
+/// How many record batches an Arrow IPC file holds.
+pub fn arrow_file_batches(path: &Path) -> Result<usize, DataQualityError> {
+    let name = path.display().to_string();
+    let file = File::open(path).map_err(|e| DataQualityError::load_data(&name, format!("{name}: {e}")))?;
+    let reader = arrow_ipc::reader::FileReader::try_new(file, None).map_err(arrow_error_of(name, Format::ArrowFile))?;
+    Ok(reader.num_batches())
+}
+
+/// The error of a failed read of `format` data from the file `name`.
+fn arrow_error_of(name: String, format: Format) -> impl Fn(ArrowError) -> DataQualityError {
+    move |e: ArrowError| DataQualityError::load_data(&name, format!("{name}: cannot read {format} data: {}", clean(e)))
 }
 
 /// Reads inline JSON data: a list of records, a mapping of columns (`{"id": [1, 2]}`) or one
