@@ -100,8 +100,9 @@ fn example_files(dir: &Path) -> (PathBuf, Vec<PathBuf>) {
     (parquet, parts)
 }
 
-fn gzip(path: &Path) -> PathBuf {
-    let compressed = PathBuf::from(format!("{}.gz", path.display()));
+/// A gzip copy of `path` in `dir`, named like it plus `.gz`.
+fn gzip(path: &Path, dir: &Path) -> PathBuf {
+    let compressed = dir.join(format!("{}.gz", path.file_name().unwrap().to_str().unwrap()));
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(&std::fs::read(path).unwrap()).unwrap();
     std::fs::write(&compressed, encoder.finish().unwrap()).unwrap();
@@ -275,7 +276,7 @@ fn s3_objects_globs_and_compressed_data_give_the_local_result() {
     let dir = tempfile::tempdir().unwrap();
     let (parquet, parts) = example_files(dir.path());
     let csv = repo_root().join("examples/orders.csv");
-    let compressed = gzip(&csv);
+    let compressed = gzip(&csv, dir.path());
     let expected = local_verdict(csv.to_str().unwrap());
     assert_eq!(local_verdict(parquet.to_str().unwrap()), expected, "the Parquet copy holds the same data");
     assert_eq!(local_verdict(compressed.to_str().unwrap()), expected, "local gzip CSV");
@@ -331,7 +332,7 @@ fn http_objects_give_the_local_result_and_a_dropped_connection_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let (parquet, _) = example_files(dir.path());
     let csv = repo_root().join("examples/orders.csv");
-    let compressed = gzip(&csv);
+    let compressed = gzip(&csv, dir.path());
     let expected = local_verdict(csv.to_str().unwrap());
     let files = HashMap::from([
         ("orders.parquet".to_string(), std::fs::read(&parquet).unwrap()),
