@@ -42,9 +42,8 @@ fn unreadable_data_exits_3() {
     expect_failure(d, &["fake.parquet", "--rule", RULE], 3, "does not start like one");
     std::fs::write(d.join("broken.json"), "[{\"id\": 1}, {\"id\": ").unwrap();
     expect_failure(d, &["broken.json", "--rule", RULE], 3, "not a valid JSON array");
-    expect_failure(d, &["s3://bucket/data.parquet", "--rule", RULE], 3, "not supported");
     std::fs::create_dir(d.join("folder")).unwrap();
-    expect_failure(d, &["folder", "--rule", RULE], 3, "is a directory");
+    expect_failure(d, &["folder", "--rule", RULE], 3, "folder: no data files match");
 }
 
 #[test]

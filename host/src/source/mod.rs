@@ -1,11 +1,16 @@
-//! Data sources: where the data is (a local path, a `file://` URI, or inline JSON) and how to
-//! stream it as Arrow record batches, reading only the columns the rules need where the format
-//! allows.
+//! Data sources: where the data is (a local path, a `file://` URI, a remote object behind
+//! `s3://`, `gs://`, `az://` or `http(s)://`, a glob or directory of such files, or inline JSON)
+//! and how to stream it as Arrow record batches, reading only the columns the rules need where
+//! the format allows.
 
+mod compression;
+mod dataset;
 mod detect;
 mod format;
+mod parquet_object;
 mod ranges;
 mod readers;
+mod remote;
 
 pub use detect::{DataSourceType, ParsedUri, detect_data_source_type, parse_uri};
 pub use format::{Format, detect_declared_format, detect_format};
@@ -15,7 +20,7 @@ use crate::error::DataQualityError;
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Rows per record batch handed to the engine.
 pub const DEFAULT_BATCH_SIZE: usize = 64 * 1024;
@@ -56,21 +61,19 @@ pub fn local_path(uri: &str) -> Result<PathBuf, DataQualityError> {
     Ok(PathBuf::from(uri))
 }
 
-/// Opens `uri` and streams it as record batches: a file, or inline JSON data. Remote URIs,
-/// unrendered Kestra expressions and secrets are explained, not read.
+/// Opens `uri` and streams it as record batches: a file, a remote object, a glob or directory
+/// (many files, one data set), or inline JSON data. Unrendered Kestra expressions and secrets are
+/// explained, not read.
 pub fn open(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
     let unreadable = |why: String| Err(DataQualityError::load_data(uri, format!("{uri}: {why}")));
     match detect_data_source_type(uri) {
-        DataSourceType::File => open_file(uri, options),
+        DataSourceType::File => open_path(uri, options),
+        DataSourceType::Uri => open_remote(uri, options),
         DataSourceType::Inline => {
             let (source_schema, schema, batches) =
                 readers::open_inline_json(uri, options.columns.as_deref(), batch_size(options))?;
             Ok(BatchSource { format: Format::Json, source_schema, schema, batches })
         }
-        DataSourceType::Uri => unreadable(format!(
-            "'{}://' sources are not supported by this build; use a local path or file://",
-            parse_uri(uri).scheme
-        )),
         DataSourceType::Output => unreadable(
             "a Kestra expression reached the command unrendered; pass it through the task's `env:` or \
              `inputFiles:` so Kestra renders it"
@@ -99,41 +102,167 @@ pub fn load_data(source: &str, file_type: Option<&str>) -> Result<Vec<RecordBatc
     data.batches.collect()
 }
 
-fn open_file(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
-    let (path, format) = resolve_file(uri, options.format)?;
-    let (source_schema, schema, batches) =
-        readers::open_reader(&path, format, options.columns.as_deref(), batch_size(options))?;
-    Ok(BatchSource { format, source_schema, schema, batches })
+/// Opens a local path: one file, or every data file a glob or directory names.
+fn open_path(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
+    let path = local_path(uri)?;
+    let name = path.display().to_string();
+    if !dataset::is_glob(&name) && !path.is_dir() {
+        return open_local(&path, &name, options);
+    }
+    let location = remote::local_location(&path)?;
+    let shared = options.clone();
+    let open = move |uri: &str, columns: Option<&[String]>| {
+        let options = ReadOptions { columns: columns.map(<[String]>::to_vec), ..shared.clone() };
+        open_local(std::path::Path::new(uri), uri, &options)
+    };
+    open_dataset(uri, &location, options, open)
+}
+
+/// Opens a remote URI: one object, or every data object a glob or prefix (a key ending in `/`)
+/// names.
+fn open_remote(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
+    let location = remote::remote_location(uri)?;
+    if !dataset::is_glob(&location.key) && !location.key.is_empty() && !location.key.ends_with('/') {
+        return open_object(&location, &location.key, options);
+    }
+    let (shared_location, shared_options) = (location.clone(), options.clone());
+    let open = move |uri: &str, columns: Option<&[String]>| {
+        let key = uri.strip_prefix(shared_location.root.as_str()).unwrap_or(uri);
+        let options = ReadOptions { columns: columns.map(<[String]>::to_vec), ..shared_options.clone() };
+        open_object(&shared_location, key, &options)
+    };
+    open_dataset(uri, &location, options, open)
+}
+
+/// Lists the data files `location`'s key names (a glob, or a directory-like prefix), sorted, and
+/// streams them as one data set.
+fn open_dataset(
+    uri: &str,
+    location: &remote::Location,
+    options: &ReadOptions,
+    open: impl Fn(&str, Option<&[String]>) -> Result<BatchSource, DataQualityError> + Send + 'static,
+) -> Result<BatchSource, DataQualityError> {
+    let pattern = location.key.as_str();
+    let (base, matcher) = if dataset::is_glob(pattern) {
+        (dataset::listing_base(pattern).to_string(), Some(dataset::glob_regex(pattern)))
+    } else if pattern.is_empty() || pattern.ends_with('/') {
+        (pattern.to_string(), None)
+    } else {
+        (format!("{pattern}/"), None)
+    };
+    let mut keys: Vec<String> = remote::list(location, base.trim_end_matches('/'))?
+        .into_iter()
+        .map(|meta| meta.location.to_string())
+        .filter(|key| dataset::is_data_key(key) && matcher.as_ref().is_none_or(|m| m.is_match(key)))
+        .collect();
+    keys.sort();
+    if keys.is_empty() {
+        return Err(DataQualityError::load_data(uri, format!("{uri}: no data files match")));
+    }
+    let members = keys
+        .iter()
+        .map(|key| dataset::Member {
+            uri: location.display(key),
+            partitions: dataset::partitions(key.strip_prefix(base.as_str()).unwrap_or(key)),
+        })
+        .collect();
+    dataset::concatenate(members, options.columns.as_deref(), open)
+}
+
+/// Opens one remote object: Parquet through ranged reads of only the footer and the needed
+/// column chunks; other formats spooled to a temporary file and read like a local file.
+fn open_object(location: &remote::Location, key: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
+    let uri = location.display(key);
+    let batch_size = batch_size(options);
+    let declared = options.format.or_else(|| format::format_from_extension(key));
+    if declared == Some(Format::Parquet) {
+        let meta = remote::head(location, key)?;
+        let (source_schema, schema, batches) =
+            readers::open_object_parquet(location, meta, &uri, options.columns.as_deref(), batch_size)?;
+        return Ok(BatchSource { format: Format::Parquet, source_schema, schema, batches });
+    }
+    let spooled = remote::download(location, key)?;
+    let data = open_local(spooled.path(), &uri, options)?;
+    Ok(keep_alive(data, spooled))
+}
+
+/// `data` with `file` kept until its last batch is read (a temporary file it reads from).
+fn keep_alive(data: BatchSource, file: tempfile::NamedTempFile) -> BatchSource {
+    let batches = data.batches;
+    BatchSource {
+        batches: Box::new(batches.inspect(move |_| {
+            let _ = &file;
+        })),
+        ..data
+    }
+}
+
+/// Opens the local file at `path`, shown as `name` (its URI, for spooled remote objects);
+/// gzip and zstd data is decompressed first, the name without its compression extension
+/// declaring the format.
+fn open_local(path: &Path, name: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
+    match inspect_local(path, name, options.format)? {
+        LocalData::Compressed(kind) => {
+            let plain = compression::decompress(path, name, kind)?;
+            let data = open_local(plain.path(), name, options)?;
+            Ok(keep_alive(data, plain))
+        }
+        LocalData::Plain(format) => {
+            let (source_schema, schema, batches) =
+                readers::open_reader(path, name, format, options.columns.as_deref(), batch_size(options))?;
+            Ok(BatchSource { format, source_schema, schema, batches })
+        }
+    }
+}
+
+/// What a local data file holds, from its first bytes.
+enum LocalData {
+    /// Compressed data, to decompress before reading.
+    Compressed(compression::Compression),
+    /// Data of this format (`declared`, or the extension's, checked against the content).
+    Plain(Format),
+}
+
+/// Reads the first bytes of the local file `path` and says what it holds; a missing, unreadable
+/// or empty file is the error naming it.
+fn inspect_local(path: &Path, name: &str, declared: Option<Format>) -> Result<LocalData, DataQualityError> {
+    let data_error = |what: &str, e: std::io::Error| DataQualityError::load_data(name, format!("{name}: {what}: {e}"));
+    let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => DataQualityError::load_data(name, format!("{name}: no such file")),
+        _ => data_error("cannot open", e),
+    })?;
+    if metadata.len() == 0 {
+        return Err(DataQualityError::load_data(name, format!("{name}: the file is empty")));
+    }
+    let mut head = vec![0u8; 4096];
+    let mut file = std::fs::File::open(path).map_err(|e| data_error("cannot open", e))?;
+    let read = read_up_to(&mut file, &mut head).map_err(|e| data_error("cannot read", e))?;
+    head.truncate(read);
+    if let Some(kind) = compression::Compression::from_head(&head) {
+        return Ok(LocalData::Compressed(kind));
+    }
+    let declared = declared.or_else(|| format::format_from_extension(compression::strip_extension(name)));
+    let format = detect_declared_format(name, declared, &head).map_err(|e| DataQualityError::load_data(name, e))?;
+    Ok(LocalData::Plain(format))
+}
+
+/// The local path and format of the source `uri` when it is one plain (uncompressed) file, for
+/// reading it in row ranges; `None` for globs, directories and compressed files.
+fn resolve_file(uri: &str, declared: Option<Format>) -> Result<Option<(PathBuf, Format)>, DataQualityError> {
+    let path = local_path(uri)?;
+    let name = path.display().to_string();
+    if dataset::is_glob(&name) || path.is_dir() {
+        return Ok(None);
+    }
+    Ok(match inspect_local(&path, &name, declared)? {
+        LocalData::Plain(format) => Some((path, format)),
+        LocalData::Compressed(_) => None,
+    })
 }
 
 /// The rows per batch `options` ask for.
 fn batch_size(options: &ReadOptions) -> usize {
     if options.batch_size == 0 { DEFAULT_BATCH_SIZE } else { options.batch_size }
-}
-
-/// The local path of the file source `uri` and its format (`declared`, or the extension's,
-/// checked against the content).
-fn resolve_file(uri: &str, declared: Option<Format>) -> Result<(PathBuf, Format), DataQualityError> {
-    let path = local_path(uri)?;
-    let name = path.display().to_string();
-    let data_error = |what: &str, e: std::io::Error| DataQualityError::load_data(uri, format!("{name}: {what}: {e}"));
-    let metadata = std::fs::metadata(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => DataQualityError::load_data(uri, format!("{name}: no such file")),
-        _ => data_error("cannot open", e),
-    })?;
-    if metadata.is_dir() {
-        return Err(DataQualityError::load_data(uri, format!("{name}: is a directory, not a data file")));
-    }
-    if metadata.len() == 0 {
-        return Err(DataQualityError::load_data(uri, format!("{name}: the file is empty")));
-    }
-    let mut head = vec![0u8; 4096];
-    let mut file = std::fs::File::open(&path).map_err(|e| data_error("cannot open", e))?;
-    let read = read_up_to(&mut file, &mut head).map_err(|e| data_error("cannot read", e))?;
-    head.truncate(read);
-    let declared = declared.or_else(|| format::format_from_extension(&name));
-    let format = detect_declared_format(&name, declared, &head).map_err(|e| DataQualityError::load_data(uri, e))?;
-    Ok((path, format))
 }
 
 fn read_up_to(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
@@ -195,12 +324,57 @@ mod tests {
             ("some_data", "some_data: no such file"),
             ("{{ outputs.extract.uri }}", "unrendered"),
             ("secret://TOKEN", "secrets are not data"),
-            ("s3://bucket/x.parquet", "'s3://' sources are not supported"),
         ] {
             let error = load_data(source, None).unwrap_err();
             assert!(error.message.contains(expected), "{source}: {error}");
             assert_eq!(error.exit_code(), exit_code::SCRIPT, "{source}");
             assert_eq!(error.to_dict()["script_name"], "load_data");
         }
+    }
+
+    #[test]
+    fn globs_and_directories_are_one_data_set_in_sorted_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (country, rows) in [("FR", "id,v\n3,c\n"), ("DE", "id,v\n1,a\n2,b\n")] {
+            std::fs::create_dir_all(root.join(format!("events/country={country}"))).unwrap();
+            std::fs::write(root.join(format!("events/country={country}/part-0.csv")), rows).unwrap();
+        }
+        std::fs::write(root.join("events/_SUCCESS"), "").unwrap();
+        let batches = load_data(&root.join("events").display().to_string(), None).unwrap();
+        assert_eq!(shape(&batches), (3, vec!["id".into(), "v".into(), "country".into()]));
+        let countries: Vec<String> = batches
+            .iter()
+            .flat_map(|b| {
+                let column = b.column_by_name("country").unwrap().as_any().downcast_ref::<arrow_array::StringArray>();
+                column.unwrap().iter().map(|v| v.unwrap().to_string()).collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(countries, ["DE", "DE", "FR"], "sorted by key, partition values per file");
+        let glob = root.join("events/*/part-*.csv").display().to_string();
+        assert_eq!(shape(&load_data(&glob, None).unwrap()).0, 3);
+        std::fs::write(root.join("events/country=FR/part-1.csv"), "id,w\n4,d\n").unwrap();
+        let mismatch = load_data(&glob, None).unwrap_err();
+        assert!(
+            mismatch.message.contains("country=FR/part-1.csv: its columns (id: Int64, w: Utf8) differ"),
+            "{mismatch}"
+        );
+        let none = load_data(&root.join("events/*.parquet").display().to_string(), None).unwrap_err();
+        assert!(none.message.ends_with("no data files match"), "{none}");
+    }
+
+    #[test]
+    fn gzip_and_zstd_text_is_decompressed() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let text = "id,name\n1,a\n2,b\n3,c\n";
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gzip.write_all(text.as_bytes()).unwrap();
+        let gz = dir.path().join("a.csv.gz");
+        std::fs::write(&gz, gzip.finish().unwrap()).unwrap();
+        assert_eq!(shape(&load_data(&gz.display().to_string(), None).unwrap()), (3, vec!["id".into(), "name".into()]));
+        let zst = dir.path().join("a.ndjson.zst");
+        std::fs::write(&zst, zstd::encode_all("{\"id\": 1}\n{\"id\": 2}\n".as_bytes(), 3).unwrap()).unwrap();
+        assert_eq!(shape(&load_data(&zst.display().to_string(), None).unwrap()), (2, vec!["id".into()]));
     }
 }

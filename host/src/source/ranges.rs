@@ -46,7 +46,9 @@ pub fn split_rows(uri: &str, options: &ReadOptions, parts: usize) -> Result<Opti
     if parts < 2 || detect_data_source_type(uri) != DataSourceType::File {
         return Ok(None);
     }
-    let (path, format) = resolve_file(uri, options.format)?;
+    let Some((path, format)) = resolve_file(uri, options.format)? else {
+        return Ok(None);
+    };
     let unit_rows: Vec<u64> = match format {
         Format::Parquet => parquet_row_group_rows(&path)?,
         // Batch sizes are not known without reading the batches; writers make them even.

@@ -2,11 +2,16 @@
 //! (JSON arrays have to be parsed whole).
 
 use super::Format;
+use super::parquet_object::ParquetObject;
+use super::remote::{Location, runtime};
 use crate::error::DataQualityError;
 use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, Schema, SchemaRef};
+use futures::StreamExt;
+use object_store::ObjectMeta;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
 use serde_json::Value;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -19,14 +24,15 @@ type Batches = Box<dyn Iterator<Item = Result<RecordBatch, DataQualityError>> + 
 /// An open reader: the data's full schema, the schema of the batches it yields, the batches.
 pub type Opened = (SchemaRef, SchemaRef, Batches);
 
-/// Opens `path` as `format`, projected to `columns` when all of them exist.
+/// Opens `path` (shown as `name`) as `format`, projected to `columns` when all of them exist.
 pub fn open_reader(
     path: &Path,
+    name: &str,
     format: Format,
     columns: Option<&[String]>,
     batch_size: usize,
 ) -> Result<Opened, DataQualityError> {
-    let name = path.display().to_string();
+    let name = name.to_string();
     let arrow_error = arrow_error_of(name.clone(), format);
     let io_error = |e: std::io::Error| DataQualityError::load_data(&name, format!("{name}: {e}"));
     let open = || File::open(path).map_err(io_error);
@@ -36,14 +42,15 @@ pub fn open_reader(
             let csv_format = arrow_csv::reader::Format::default().with_header(true).with_delimiter(delimiter);
             // Types are inferred from every row, so a late "n/a" in a numeric column makes the
             // column a string instead of failing the read halfway.
-            let (schema, _) = csv_format.infer_schema(BufReader::new(open_text(path)?), None).map_err(&arrow_error)?;
+            let (schema, _) =
+                csv_format.infer_schema(BufReader::new(open_text(path, &name)?), None).map_err(&arrow_error)?;
             let mut builder = arrow_csv::ReaderBuilder::new(Arc::new(schema.clone()))
                 .with_format(csv_format)
                 .with_batch_size(batch_size);
             if let Some(projection) = projection(&schema, columns) {
                 builder = builder.with_projection(projection);
             }
-            let reader = builder.build(open_text(path)?).map_err(&arrow_error)?;
+            let reader = builder.build(open_text(path, &name)?).map_err(&arrow_error)?;
             Ok((Arc::new(schema), reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
         Format::Parquet => open_parquet(path, columns, batch_size, None),
@@ -57,12 +64,13 @@ pub fn open_reader(
         }
         Format::Ndjson => {
             let (source_schema, _) =
-                arrow_json::reader::infer_json_schema(BufReader::new(open_text(path)?), None).map_err(&arrow_error)?;
+                arrow_json::reader::infer_json_schema(BufReader::new(open_text(path, &name)?), None)
+                    .map_err(&arrow_error)?;
             let source_schema = Arc::new(source_schema);
             let schema = project_schema(&source_schema, columns);
             let reader = arrow_json::ReaderBuilder::new(schema.clone())
                 .with_batch_size(batch_size)
-                .build(BufReader::new(open_text(path)?))
+                .build(BufReader::new(open_text(path, &name)?))
                 .map_err(&arrow_error)?;
             Ok((source_schema, schema, Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
@@ -76,6 +84,35 @@ pub fn open_reader(
             Ok((source_schema, reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
     }
+}
+
+/// Opens the Parquet object `meta` names through ranged reads: the footer, then only the
+/// column chunks of `columns` (when all of them exist), batch by batch.
+pub fn open_object_parquet(
+    location: &Location,
+    meta: ObjectMeta,
+    uri: &str,
+    columns: Option<&[String]>,
+    batch_size: usize,
+) -> Result<Opened, DataQualityError> {
+    let parquet_error = {
+        let uri = uri.to_string();
+        move |e: parquet::errors::ParquetError| {
+            DataQualityError::load_data(&uri, format!("{uri}: not a readable Parquet object: {e}"))
+        }
+    };
+    let reader = ParquetObject { store: location.store.clone(), path: meta.location, size: meta.size };
+    let builder = runtime().block_on(ParquetRecordBatchStreamBuilder::new(reader)).map_err(&parquet_error)?;
+    let source_schema = builder.schema().clone();
+    let mut builder = builder.with_batch_size(batch_size);
+    if let Some(projection) = projection(builder.schema(), columns) {
+        let mask = ProjectionMask::roots(builder.parquet_schema(), projection);
+        builder = builder.with_projection(mask);
+    }
+    let mut stream = builder.build().map_err(&parquet_error)?;
+    let schema = stream.schema().clone();
+    let batches = std::iter::from_fn(move || runtime().block_on(stream.next()));
+    Ok((source_schema, schema, Box::new(batches.map(move |b| b.map_err(&parquet_error)))))
 }
 
 /// Opens a Parquet file projected to `columns` (when all of them exist), reading only
@@ -195,9 +232,8 @@ fn record_batches(
 
 /// Opens a text file positioned after its UTF-8 byte-order mark, if it has one (spreadsheet
 /// exports often do, and the mark would otherwise become part of the first column's name).
-fn open_text(path: &Path) -> Result<File, DataQualityError> {
-    let name = path.display().to_string();
-    let fail = |e: std::io::Error| DataQualityError::load_data(&name, format!("{name}: {e}"));
+fn open_text(path: &Path, name: &str) -> Result<File, DataQualityError> {
+    let fail = |e: std::io::Error| DataQualityError::load_data(name, format!("{name}: {e}"));
     let mut file = File::open(path).map_err(fail)?;
     let mut start = [0u8; 3];
     let read = file.read(&mut start).map_err(fail)?;

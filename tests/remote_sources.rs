@@ -1,0 +1,365 @@
+//! Remote sources end to end: a real S3-compatible server (moto, from the venv of
+//! `scripts/conformance-env`) and a small HTTP server on loopback, started by the tests. A remote
+//! object, a glob over several objects, and compressed data must give the same check result as
+//! the same data read locally; a missing object, wrong credentials and a connection dropped
+//! midway must give a clear error (exit 3), never a wrong result.
+
+mod support;
+
+use serde_json::Value;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use support::{Run, binary, repo_root};
+
+const RULES: &str = "examples/orders.rules.yaml";
+const ACCESS_KEY: &str = "testing";
+const SECRET_KEY: &str = "testing";
+
+/// Runs `check SOURCE --rules RULES` with `environment` (and no ambient AWS settings).
+fn check(source: &str, environment: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(binary());
+    command.args(["check", source, "--rules", RULES]).current_dir(repo_root());
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("AWS_")) {
+        command.env_remove(name);
+    }
+    command.envs(environment.iter().copied());
+    let output = command.output().expect("the binary runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// What a check found, without what differs between runs (times, the source's name).
+fn verdict(run: &Run) -> Value {
+    let mut outputs = run.outputs();
+    strip_run_details(&mut outputs);
+    outputs["result"].clone()
+}
+
+fn strip_run_details(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|key, _| {
+                !["timestamp", "execution_time", "duration", "source", "data_source", "uri", "run_time"]
+                    .contains(&key.as_str())
+                    && !key.contains("time")
+            });
+            map.values_mut().for_each(strip_run_details);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_run_details),
+        _ => {}
+    }
+}
+
+/// The local result every remote read of `orders.csv` must reproduce.
+fn local_verdict(path: &str) -> Value {
+    let run = check(path, &[]);
+    run.expect_code(0);
+    verdict(&run)
+}
+
+/// The example orders as Parquet, plus its rows split into several CSV parts.
+fn example_files(dir: &Path) -> (PathBuf, Vec<PathBuf>) {
+    let csv = std::fs::read_to_string(repo_root().join("examples/orders.csv")).unwrap();
+    let (header, rows) = csv.split_once('\n').unwrap();
+    let rows: Vec<&str> = rows.lines().collect();
+    let parts: Vec<PathBuf> = rows
+        .chunks(rows.len().div_ceil(3))
+        .enumerate()
+        .map(|(i, chunk)| {
+            let path = dir.join(format!("part-{i}.csv"));
+            std::fs::write(&path, format!("{header}\n{}\n", chunk.join("\n"))).unwrap();
+            path
+        })
+        .collect();
+    let parquet = dir.join("orders.parquet");
+    let batch = arrow_csv::ReaderBuilder::new(Arc::new(
+        arrow_csv::reader::Format::default()
+            .with_header(true)
+            .infer_schema(std::io::Cursor::new(csv.as_bytes()), None)
+            .unwrap()
+            .0,
+    ))
+    .with_header(true)
+    .with_batch_size(100_000)
+    .build(std::io::Cursor::new(csv.into_bytes()))
+    .unwrap()
+    .next()
+    .unwrap()
+    .unwrap();
+    let mut writer =
+        parquet::arrow::ArrowWriter::try_new(std::fs::File::create(&parquet).unwrap(), batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    (parquet, parts)
+}
+
+/// A gzip copy of `path` in `dir`, named like it plus `.gz`.
+fn gzip(path: &Path, dir: &Path) -> PathBuf {
+    let compressed = dir.join(format!("{}.gz", path.file_name().unwrap().to_str().unwrap()));
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&std::fs::read(path).unwrap()).unwrap();
+    std::fs::write(&compressed, encoder.finish().unwrap()).unwrap();
+    compressed
+}
+
+// ---------------------------------------------------------------- a small HTTP server
+
+/// An HTTP/1.1 file server on loopback: GET (with `Range`), HEAD, 404; paths under `/drop/`
+/// announce their full length but close the connection halfway through the body.
+struct HttpServer {
+    port: u16,
+}
+
+impl HttpServer {
+    fn start(files: HashMap<String, Vec<u8>>) -> HttpServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let files = Arc::new(files);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let files = files.clone();
+                std::thread::spawn(move || serve(stream, &files));
+            }
+        });
+        HttpServer { port }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}/{path}", self.port)
+    }
+}
+
+fn serve(mut stream: TcpStream, files: &HashMap<String, Vec<u8>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    let mut range = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("range: bytes=") {
+            let (start, end) = value.trim().split_once('-').unwrap();
+            range = Some((start.parse::<usize>().unwrap(), end.parse::<usize>().ok()));
+        }
+    }
+    let mut parts = request.split_whitespace();
+    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let name = path.trim_start_matches('/');
+    let Some(body) = files.get(name.strip_prefix("drop/").unwrap_or(name)) else {
+        let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        return;
+    };
+    let (status, slice, content_range) = match range {
+        Some((start, end)) => {
+            let end = end.map_or(body.len() - 1, |e| e.min(body.len() - 1));
+            (
+                "206 Partial Content",
+                &body[start..=end],
+                format!("content-range: bytes {start}-{end}/{}\r\n", body.len()),
+            )
+        }
+        None => ("200 OK", &body[..], String::new()),
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\ncontent-length: {}\r\n{content_range}accept-ranges: bytes\r\nconnection: close\r\n\r\n",
+        slice.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    if method == "HEAD" {
+        return;
+    }
+    let sent = if name.starts_with("drop/") { &slice[..slice.len() / 2] } else { slice };
+    let _ = stream.write_all(sent);
+    let _ = stream.flush();
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+}
+
+// ---------------------------------------------------------------- moto's S3 server
+
+/// The moto venv of `scripts/conformance-env`.
+fn moto_venv() -> PathBuf {
+    let cache = match std::env::var_os("TRUTHOUND_CACHE") {
+        Some(cache) => PathBuf::from(cache),
+        None => PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/truthound-kestra"),
+    };
+    let venv = cache.join("conformance/moto");
+    assert!(
+        venv.join("bin/moto_server").is_file(),
+        "{} is missing: run scripts/conformance-env (scripts/test does) to create the moto environment",
+        venv.display()
+    );
+    venv
+}
+
+/// A moto S3 server on a free loopback port, stopped when dropped.
+struct S3Server {
+    endpoint: String,
+    process: Child,
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+impl S3Server {
+    fn start() -> S3Server {
+        S3Server::start_with(&[])
+    }
+
+    fn start_with(environment: &[(&str, &str)]) -> S3Server {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let process = Command::new(moto_venv().join("bin/moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs(environment.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        let server = S3Server { endpoint: format!("http://127.0.0.1:{port}"), process };
+        for _ in 0..300 {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("moto_server did not start listening on port {port}");
+    }
+
+    /// Creates `bucket` and uploads `objects` (key, local file) with boto3.
+    fn upload(&self, bucket: &str, objects: &[(&str, &Path)]) {
+        let script = "import boto3, sys\n\
+            s3 = boto3.client('s3', endpoint_url=sys.argv[1], aws_access_key_id='testing', \
+            aws_secret_access_key='testing', region_name='us-east-1')\n\
+            s3.create_bucket(Bucket=sys.argv[2])\n\
+            for key, path in zip(sys.argv[3::2], sys.argv[4::2]):\n    s3.upload_file(path, sys.argv[2], key)\n";
+        let mut command = Command::new(moto_venv().join("bin/python"));
+        command.args(["-c", script, &self.endpoint, bucket]);
+        for (key, path) in objects {
+            command.arg(key).arg(path);
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "upload failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+
+    fn environment(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("AWS_ACCESS_KEY_ID", ACCESS_KEY.into()),
+            ("AWS_SECRET_ACCESS_KEY", SECRET_KEY.into()),
+            ("AWS_REGION", "us-east-1".into()),
+        ]
+    }
+}
+
+fn with<'a>(environment: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
+    environment.iter().map(|(name, value)| (*name, value.as_str())).collect()
+}
+
+// ---------------------------------------------------------------- the cases
+
+#[test]
+fn s3_objects_globs_and_compressed_data_give_the_local_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let (parquet, parts) = example_files(dir.path());
+    let csv = repo_root().join("examples/orders.csv");
+    let compressed = gzip(&csv, dir.path());
+    let expected = local_verdict(csv.to_str().unwrap());
+    assert_eq!(local_verdict(parquet.to_str().unwrap()), expected, "the Parquet copy holds the same data");
+    assert_eq!(local_verdict(compressed.to_str().unwrap()), expected, "local gzip CSV");
+    let local_glob = format!("{}/part-*.csv", dir.path().display());
+    assert_eq!(local_verdict(&local_glob), expected, "local glob");
+
+    let server = S3Server::start();
+    let mut objects: Vec<(String, &Path)> = vec![
+        ("orders.parquet".into(), parquet.as_path()),
+        ("orders.csv".into(), csv.as_path()),
+        ("orders.csv.gz".into(), compressed.as_path()),
+    ];
+    objects.extend(parts.iter().map(|p| (format!("events/{}", p.file_name().unwrap().to_str().unwrap()), p.as_path())));
+    objects.push(("events/_SUCCESS".into(), csv.as_path()));
+    let objects: Vec<(&str, &Path)> = objects.iter().map(|(k, p)| (k.as_str(), *p)).collect();
+    server.upload("data", &objects);
+    let environment = server.environment();
+    for source in [
+        "s3://data/orders.parquet",
+        "s3://data/orders.csv",
+        "s3://data/orders.csv.gz",
+        "s3://data/events/part-*.csv",
+        "s3://data/events/",
+    ] {
+        let run = check(source, &with(&environment));
+        run.expect_code(0);
+        assert_eq!(verdict(&run), expected, "{source}");
+    }
+
+    let missing = check("s3://data/nope.parquet", &with(&environment));
+    missing.expect_code(3);
+    assert!(missing.stdout.contains("s3://data/nope.parquet: no such object"), "{}", missing.stdout);
+    let no_match = check("s3://data/events/none-*.csv", &with(&environment));
+    no_match.expect_code(3);
+    assert!(no_match.stdout.contains("s3://data/events/none-*.csv: no data files match"), "{}", no_match.stdout);
+}
+
+#[test]
+fn wrong_credentials_are_a_clear_error() {
+    // With INITIAL_NO_AUTH_ACTION_COUNT=0 moto checks signatures against its IAM users like S3
+    // does, so the bucket is made with the root credentials it knows and read with a wrong key.
+    let server = S3Server::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]);
+    let mut environment = server.environment();
+    environment.retain(|(name, _)| *name != "AWS_ACCESS_KEY_ID");
+    environment.push(("AWS_ACCESS_KEY_ID", "AKIAWRONGWRONGWRONG0".into()));
+    let run = check("s3://data/orders.csv", &with(&environment));
+    run.expect_code(3);
+    assert!(run.stdout.contains("s3://data/orders.csv: access denied; check the credentials"), "{}", run.stdout);
+}
+
+#[test]
+fn http_objects_give_the_local_result_and_a_dropped_connection_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (parquet, _) = example_files(dir.path());
+    let csv = repo_root().join("examples/orders.csv");
+    let compressed = gzip(&csv, dir.path());
+    let expected = local_verdict(csv.to_str().unwrap());
+    let files = HashMap::from([
+        ("orders.parquet".to_string(), std::fs::read(&parquet).unwrap()),
+        ("orders.csv".to_string(), std::fs::read(&csv).unwrap()),
+        ("orders.csv.gz".to_string(), std::fs::read(&compressed).unwrap()),
+    ]);
+    let server = HttpServer::start(files);
+    for name in ["orders.parquet", "orders.csv", "orders.csv.gz"] {
+        let run = check(&server.url(name), &[]);
+        run.expect_code(0);
+        assert_eq!(verdict(&run), expected, "{name} over HTTP");
+    }
+    let missing = check(&server.url("nope.csv"), &[]);
+    missing.expect_code(3);
+    assert!(missing.stdout.contains(&format!("{}: no such object", server.url("nope.csv"))), "{}", missing.stdout);
+    for name in ["drop/orders.csv", "drop/orders.parquet"] {
+        let dropped = check(&server.url(name), &[]);
+        dropped.expect_code(3);
+        assert!(dropped.stdout.contains(&server.url(name)), "{name}: {}", dropped.stdout);
+    }
+}
+
+#[test]
+fn an_unreachable_store_is_a_clear_error() {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let uri = format!("http://127.0.0.1:{port}/orders.csv");
+    let run = check(&uri, &[]);
+    run.expect_code(3);
+    assert!(run.stdout.contains(&uri), "{}", run.stdout);
+}
