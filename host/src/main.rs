@@ -58,7 +58,8 @@ enum Command {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// The data: a local path or file:// URI (CSV, TSV, Parquet, JSON, NDJSON, Arrow IPC).
+    /// The data: a path, glob or directory, or an s3://, gs://, az://, http(s):// URI, or inline
+    /// JSON (CSV, TSV, Parquet, JSON, NDJSON, Arrow IPC; gzip/zstd compressed text too).
     uri: String,
     /// A rule document (YAML or JSON): a list of rules or a mapping with `rules:`; with --engine,
     /// a Great Expectations suite or a pandera schema.
@@ -208,7 +209,8 @@ enum FlowCommand {
 
 #[derive(Args)]
 struct ProfileArgs {
-    /// The data: a local path or file:// URI (CSV, TSV, Parquet, JSON, NDJSON, Arrow IPC).
+    /// The data: a path, glob or directory, or an s3://, gs://, az://, http(s):// URI, or inline
+    /// JSON (CSV, TSV, Parquet, JSON, NDJSON, Arrow IPC; gzip/zstd compressed text too).
     uri: String,
     /// Leave out mean, standard deviation, quantiles, zero and negative counts.
     #[arg(long)]
@@ -233,7 +235,7 @@ struct ProfileArgs {
 
 #[derive(Args)]
 struct LearnArgs {
-    /// The data to learn from: a local path or file:// URI.
+    /// The data to learn from: a path, glob, directory or remote URI, as for `check`.
     uri: String,
     /// Leave out rules with a lower confidence (0 to 1).
     #[arg(long, value_name = "RATIO", default_value_t = 0.8)]
