@@ -7,7 +7,7 @@ mod support;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use support::data::Table;
-use support::{Run, run_in};
+use support::{Run, comparable, run_in};
 
 const ROWS: usize = 24_000;
 /// Partition boundaries: uneven sizes, one partition smaller than a Parquet row group.
@@ -103,24 +103,6 @@ impl DataSet {
             })
             .collect()
     }
-}
-
-/// The outputs without what differs between any two runs (time, source).
-fn comparable(mut value: Value) -> Value {
-    fn strip(value: &mut Value) {
-        match value {
-            Value::Object(map) => {
-                for key in ["timestamp", "execution_time_ms", "execution_time", "source"] {
-                    map.remove(key);
-                }
-                map.values_mut().for_each(strip);
-            }
-            Value::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
-        }
-    }
-    strip(&mut value);
-    value
 }
 
 fn report(path: &Path) -> Value {

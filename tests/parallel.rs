@@ -9,7 +9,7 @@ mod support;
 use serde_json::Value;
 use std::path::Path;
 use support::data::Table;
-use support::run_in;
+use support::{comparable, run_in};
 use truthound_kestra::source::{ReadOptions, split_rows};
 
 const ROWS: usize = 30_000;
@@ -47,24 +47,6 @@ fn table() -> Table {
     table.email[ROWS - 1] = Some("first@example.com".into());
     table.email[0] = Some("first@example.com".into());
     table
-}
-
-/// The JSON report without what differs between any two runs (time, source).
-fn comparable(mut value: Value) -> Value {
-    fn strip(value: &mut Value) {
-        match value {
-            Value::Object(map) => {
-                for key in ["timestamp", "execution_time_ms", "execution_time", "source"] {
-                    map.remove(key);
-                }
-                map.values_mut().for_each(strip);
-            }
-            Value::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
-        }
-    }
-    strip(&mut value);
-    value
 }
 
 /// Checks `file` against `rules` with `mode` (`--parallel` or `--no-parallel`); the report,

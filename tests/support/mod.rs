@@ -89,3 +89,22 @@ pub fn rule_results(report_file: &Path) -> Vec<Value> {
     let report: Value = serde_json::from_str(&text).unwrap();
     report["result"]["rule_results"].as_array().unwrap().clone()
 }
+
+/// A result (outputs or JSON report) without what differs between any two runs of the same
+/// check: timings, timestamps and the source name.
+pub fn comparable(mut value: Value) -> Value {
+    fn strip(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for key in ["timestamp", "execution_time_ms", "execution_time", "source"] {
+                    map.remove(key);
+                }
+                map.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut value);
+    value
+}
