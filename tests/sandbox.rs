@@ -40,11 +40,16 @@ fn the_engine_cannot_read_a_host_file_even_when_asked() {
     let mut session = runtime.session(Limits::default()).unwrap();
     let report = session.probe_sandbox(secret.to_str().unwrap()).unwrap();
     assert!(report.file_read.is_err(), "the guest read {:?}", report.file_read);
-    assert_eq!(report.environment_variables, 0);
+    // The host's environment stays outside; the engine sees only its spill settings.
+    assert_eq!(report.environment_variables, ["TRUTHOUND_SPILL_DIR", "TRUTHOUND_SPILL_BUDGET"]);
+    let without_spill =
+        runtime.session(Limits { spill_budget_bytes: 0, ..Limits::default() }).unwrap().probe_sandbox("/").unwrap();
+    assert!(without_spill.environment_variables.is_empty());
     // The same through the CLI, whose exit code says whether the sandbox held.
     let run = support::run(&["doctor", "--probe-file", secret.to_str().unwrap()]);
     run.expect_code(0);
     assert!(run.stdout.contains("the engine cannot read"), "{}", run.stdout);
+    assert!(run.stdout.contains("0 of the host's"), "{}", run.stdout);
 }
 
 #[test]

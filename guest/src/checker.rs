@@ -1,6 +1,7 @@
 //! A streaming check: rules planned into shared analyzers, fed Arrow IPC batches, merged with
 //! other partial states, finished into a result.
 
+use crate::analyzers::spill::SpillSettings;
 use crate::analyzers::{Analyzer, Metric, decode, encode};
 use crate::document::{RuleDocument, RuleSpec};
 use crate::model::{CheckOptions, CheckResult, ErrorKind, QualityError, RuleResult, Status};
@@ -44,12 +45,26 @@ struct CheckerState {
 
 impl Checker {
     /// Parses a rule document (in `options.rule_format`) and plans its analyzers.
+    /// Value-counting rules spill where the host's environment says (see `analyzers::spill`).
     pub fn new(rule_document: &str, options: CheckOptions) -> Result<Checker, QualityError> {
-        Self::from_document(crate::engines::parse(rule_document, options.rule_format)?, options)
+        Self::spilling(rule_document, options, SpillSettings::from_environment())
+    }
+
+    /// `new` with the spill settings given (`None`: every value stays in memory).
+    pub fn spilling(
+        rule_document: &str,
+        options: CheckOptions,
+        spill: Option<SpillSettings>,
+    ) -> Result<Checker, QualityError> {
+        Self::from_document(crate::engines::parse(rule_document, options.rule_format)?, options, spill)
     }
 
     /// Plans the analyzers of an already parsed document (of this checker's shard of it).
-    pub fn from_document(document: RuleDocument, options: CheckOptions) -> Result<Checker, QualityError> {
+    fn from_document(
+        document: RuleDocument,
+        options: CheckOptions,
+        spill: Option<SpillSettings>,
+    ) -> Result<Checker, QualityError> {
         if options.shard_count == 0 || options.shard_index >= options.shard_count {
             return Err(QualityError::new(
                 ErrorKind::Options,
@@ -89,7 +104,7 @@ impl Checker {
             specs,
             rules,
             null_analyzers,
-            analyzers: planner.into_analyzers(),
+            analyzers: planner.into_analyzers(spill),
             schema: None,
             source_schema: None,
             rows: 0,
@@ -176,15 +191,15 @@ impl Checker {
     }
 
     /// The partial state: rows seen, the schema, and every analyzer's state.
-    pub fn export_state(&self) -> Vec<u8> {
-        encode(&CheckerState {
+    pub fn export_state(&self) -> Result<Vec<u8>, QualityError> {
+        Ok(encode(&CheckerState {
             format: STATE_FORMAT,
             fingerprint: self.fingerprint,
             rows: self.rows,
             schema_ipc: self.schema.as_ref().map(|s| schema_to_ipc(s)),
             source_schema_ipc: self.source_schema.as_ref().map(|s| schema_to_ipc(s)),
-            analyzers: self.analyzers.iter().map(|a| a.export()).collect(),
-        })
+            analyzers: self.analyzers.iter().map(|a| a.export()).collect::<Result<_, _>>()?,
+        }))
     }
 
     /// Merges a state of a checker with the same rules and options; its rows count as coming
@@ -222,7 +237,7 @@ impl Checker {
             .schema
             .clone()
             .ok_or_else(|| QualityError::data("no data was fed to the check (not even a schema)"))?;
-        let metrics: Vec<Metric> = self.analyzers.iter().map(|a| a.metric()).collect();
+        let metrics = self.analyzers.iter().map(|a| a.metric()).collect::<Result<Vec<Metric>, _>>()?;
         let source = self.source_schema.as_ref().unwrap_or(&schema);
         let table = Table { rows: self.rows, schema: source, metrics: &metrics };
         let mut rule_results = Vec::with_capacity(self.rules.len());

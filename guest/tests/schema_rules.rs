@@ -134,7 +134,7 @@ fn a_declared_source_schema_travels_in_exported_states() {
         let mut checker = Checker::new(PROJECTED_RULES, CheckOptions::default()).unwrap();
         checker.declare_source_schema(data().schema()).unwrap();
         checker.feed_batch(&projected(&["amount"]).slice(rows.start, rows.len())).unwrap();
-        checker.export_state()
+        checker.export_state().unwrap()
     };
     let mut merged = Checker::new(PROJECTED_RULES, CheckOptions::default()).unwrap();
     merged.merge_state(&part(0..1)).unwrap();

@@ -3,6 +3,7 @@
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use std::sync::Arc;
 use truthound_guest::Checker;
+use truthound_guest::analyzers::spill::SpillSettings;
 use truthound_guest::model::{CheckOptions, CheckResult};
 
 const RULES: &str = r#"
@@ -101,7 +102,11 @@ fn options(sample_failures: u32) -> CheckOptions {
 }
 
 fn run_in_batches(data: &RecordBatch, batch_size: usize, cap: u32) -> CheckResult {
-    let mut checker = Checker::new(RULES, options(cap)).unwrap();
+    run_spilling_in_batches(data, batch_size, cap, None)
+}
+
+fn run_spilling_in_batches(data: &RecordBatch, batch_size: usize, cap: u32, spill: Option<&SpillDir>) -> CheckResult {
+    let mut checker = Checker::spilling(RULES, options(cap), spill.map(SpillDir::settings)).unwrap();
     let mut offset = 0;
     while offset < data.num_rows() {
         let len = batch_size.min(data.num_rows() - offset);
@@ -113,18 +118,23 @@ fn run_in_batches(data: &RecordBatch, batch_size: usize, cap: u32) -> CheckResul
 
 /// Splits the rows at `cuts`, checks each part in its own checker, and merges the states in order.
 fn run_merged(data: &RecordBatch, cuts: &[usize], cap: u32) -> CheckResult {
+    run_spilling_merged(data, cuts, cap, None)
+}
+
+fn run_spilling_merged(data: &RecordBatch, cuts: &[usize], cap: u32, spill: Option<&SpillDir>) -> CheckResult {
+    let checker = || Checker::spilling(RULES, options(cap), spill.map(SpillDir::settings)).unwrap();
     let mut bounds = vec![0];
     bounds.extend_from_slice(cuts);
     bounds.push(data.num_rows());
     let states: Vec<Vec<u8>> = bounds
         .windows(2)
         .map(|w| {
-            let mut part = Checker::new(RULES, options(cap)).unwrap();
+            let mut part = checker();
             part.feed_batch(&data.slice(w[0], w[1] - w[0])).unwrap();
-            part.export_state()
+            part.export_state().unwrap()
         })
         .collect();
-    let mut merged = Checker::new(RULES, options(cap)).unwrap();
+    let mut merged = checker();
     for state in &states {
         merged.merge_state(state).unwrap();
     }
@@ -177,7 +187,7 @@ fn a_value_repeated_across_a_merge_boundary_is_sampled_at_both_rows() {
         let mut checker = Checker::new(rules, options(10)).unwrap();
         let data = RecordBatch::try_from_iter([("v", Arc::new(Int64Array::from(values)) as ArrayRef)]).unwrap();
         checker.feed_batch(&data).unwrap();
-        checker.export_state()
+        checker.export_state().unwrap()
     };
     let mut merged = Checker::new(rules, options(10)).unwrap();
     merged.merge_state(&part(vec![1, 2, 3])).unwrap();
@@ -194,7 +204,7 @@ fn states_of_other_rules_are_refused() {
     let mut part = Checker::new("- {type: not_null, column: id}", options(7)).unwrap();
     part.feed_batch(&data).unwrap();
     let mut other = Checker::new(RULES, options(7)).unwrap();
-    let error = other.merge_state(&part.export_state()).unwrap_err();
+    let error = other.merge_state(&part.export_state().unwrap()).unwrap_err();
     assert!(error.message.contains("other rules"), "{}", error.message);
     assert!(other.merge_state(b"garbage").unwrap_err().message.contains("corrupt"));
 }
@@ -229,4 +239,60 @@ fn heavy_rules_go_to_different_shards_and_bad_shards_are_refused() {
     assert_ne!(shards[1], shards[4], "the two unique rules share a shard: {shards:?}");
     let bad = CheckOptions { shard_count: 2, shard_index: 2, ..options(7) };
     assert!(Checker::new(RULES, bad).err().unwrap().message.contains("shard 2 of 2 does not exist"));
+}
+
+/// A private directory for spilled values, removed at the end; `budget_bytes` small enough that
+/// the table spills part-way through the data.
+struct SpillDir {
+    path: std::path::PathBuf,
+    budget_bytes: u64,
+}
+
+impl SpillDir {
+    fn new(name: &str, budget_bytes: u64) -> SpillDir {
+        let path = std::env::temp_dir().join(format!("truthound-splits-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&path).unwrap();
+        SpillDir { path, budget_bytes }
+    }
+
+    fn settings(&self) -> SpillSettings {
+        SpillSettings { dir: self.path.clone(), budget_bytes: self.budget_bytes }
+    }
+
+    fn files(&self) -> usize {
+        std::fs::read_dir(&self.path).unwrap().count()
+    }
+}
+
+impl Drop for SpillDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+#[test]
+fn spilling_values_to_disk_changes_no_result() {
+    let data = table(60_000);
+    // 16 KiB spills in the first batch; 600 KiB part-way, after repeats were recorded in memory.
+    for (name, budget) in [("tiny", 16 << 10), ("midway", 600 << 10)] {
+        let spill = SpillDir::new(name, budget);
+        for cap in SAMPLE_CAPS {
+            let in_memory = run_in_batches(&data, 4_096, cap);
+            assert_eq!(run_spilling_in_batches(&data, 4_096, cap, Some(&spill)), in_memory, "{name}, cap {cap}");
+            let cuts = [17_000, 17_001, 40_000];
+            assert_eq!(run_spilling_merged(&data, &cuts, cap, Some(&spill)), in_memory, "{name} merged, cap {cap}");
+        }
+        assert_eq!(spill.files(), 0, "spilled files are removed with their checker");
+    }
+}
+
+#[test]
+fn a_spilling_checker_writes_its_values_to_the_spill_directory() {
+    let data = table(60_000);
+    let spill = SpillDir::new("writes", 16 << 10);
+    let mut checker = Checker::spilling(RULES, options(7), Some(spill.settings())).unwrap();
+    checker.feed_batch(&data).unwrap();
+    assert!(spill.files() > 0, "60,000 distinct emails outgrow 16 KiB");
+    let in_memory = run_in_batches(&data, data.num_rows(), 7);
+    assert_eq!(checker.finish().unwrap(), in_memory);
 }

@@ -33,11 +33,24 @@ pub struct CheckConfig {
     pub timeout: Duration,
     /// Linear memory the engine may use.
     pub memory_limit_bytes: u64,
+    /// Memory `unique` and other value-counting rules may hold before spilling (0: never spill).
+    pub spill_budget_bytes: u64,
     /// Rows per batch fed to the engine (0: the reader's default).
     pub batch_size: usize,
     /// Check with one engine instance per core (the seed's `parallel`): by row ranges or by
     /// rules, see `run_check`.
     pub parallel: bool,
+}
+
+impl CheckConfig {
+    /// The engine limits of this configuration.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            memory_bytes: self.memory_limit_bytes,
+            timeout: self.timeout,
+            spill_budget_bytes: self.spill_budget_bytes,
+        }
+    }
 }
 
 /// The seed's script presets.
@@ -65,6 +78,7 @@ impl Preset {
             sample_failures: 100,
             timeout: Duration::from_secs(300),
             memory_limit_bytes: Limits::default().memory_bytes,
+            spill_budget_bytes: Limits::default().spill_budget_bytes,
             batch_size: 0,
             parallel: false,
         };
@@ -209,7 +223,7 @@ pub(crate) fn check_shards(
 
 /// One session and checker per shard, each planning its share of the rules.
 fn start_shards(runtime: &Runtime, rule_document: &str, config: &CheckConfig) -> Result<Vec<Shard>, DataQualityError> {
-    let limits = Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout };
+    let limits = config.limits();
     let shard_count = instance_count(config);
     (0..shard_count)
         .map(|shard_index| {

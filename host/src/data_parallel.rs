@@ -11,7 +11,7 @@
 
 use crate::check::{CheckConfig, encode_ipc};
 use crate::error::DataQualityError;
-use crate::runtime::{CheckOptions, CheckResult, CheckerHandle, Limits, RuleFormat, Runtime, Session};
+use crate::runtime::{CheckOptions, CheckResult, CheckerHandle, RuleFormat, Runtime, Session};
 use crate::source::{ReadOptions, RowRange};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -47,7 +47,7 @@ pub(crate) fn check_row_ranges(
     rule_document: &str,
     config: &CheckConfig,
 ) -> Result<(Session, CheckResult), DataQualityError> {
-    let limits = Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout };
+    let limits = config.limits();
     let options = CheckOptions {
         sample_failures: config.sample_failures,
         min_severity: config.min_severity,

@@ -10,7 +10,7 @@
 use crate::check::{CheckConfig, CheckReport, check_shards, run_info};
 use crate::error::DataQualityError;
 use crate::partial_state::{PartialState, StateIdentity};
-use crate::runtime::{CheckOptions, CheckResult, Limits, Runtime};
+use crate::runtime::{CheckOptions, CheckResult, Runtime};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -75,7 +75,7 @@ pub fn merge_states(
     let rule_format = first.identity.format().map_err(|e| {
         DataQualityError::load_data(&first_file.display().to_string(), format!("{}: {e}", first_file.display()))
     })?;
-    let mut session = runtime.session(Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout })?;
+    let mut session = runtime.session(config.limits())?;
     let options = CheckOptions {
         sample_failures: first.identity.sample_failures,
         min_severity: config.min_severity,

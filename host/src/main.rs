@@ -5,6 +5,7 @@ use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use truthound_guest::analyzers::spill::{SPILL_BUDGET_VARIABLE, SPILL_DIR_VARIABLE};
 use truthound_kestra::context::{LoadedContext, get_execution_context};
 use truthound_kestra::fanout::{merge_states, run_partial_check};
 use truthound_kestra::flow_validate::{ValidateFormat, validate_files};
@@ -180,6 +181,10 @@ struct EngineArgs {
     /// Memory the engine may use, in MiB.
     #[arg(long, value_name = "MIB")]
     memory_limit: Option<u64>,
+    /// Memory `unique` may hold before it spills values to a private directory under TMPDIR
+    /// (exact either way), in MiB; 0 never spills. Default 256.
+    #[arg(long, value_name = "MIB")]
+    memory_budget: Option<u64>,
     /// Rows per batch streamed into the engine.
     #[arg(long, value_name = "ROWS", default_value_t = 65_536)]
     batch_size: usize,
@@ -650,8 +655,9 @@ impl VerdictArgs {
                 MinSeverityArg::Critical => ReportSeverity::Critical,
             };
         }
-        let limits = engine.limits(Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout })?;
-        (config.timeout, config.memory_limit_bytes) = (limits.timeout, limits.memory_bytes);
+        let limits = engine.limits(config.limits())?;
+        (config.timeout, config.memory_limit_bytes, config.spill_budget_bytes) =
+            (limits.timeout, limits.memory_bytes, limits.spill_budget_bytes);
         config.batch_size = engine.batch_size()?;
         Ok(config)
     }
@@ -676,6 +682,12 @@ impl EngineArgs {
                 return Err(DataQualityError::invalid_option("--memory-limit", mib, "must be from 1 to 4096 MiB"));
             }
             limits.memory_bytes = mib << 20;
+        }
+        if let Some(mib) = self.memory_budget {
+            if mib > 1 << 20 {
+                return Err(DataQualityError::invalid_option("--memory-budget", mib, "must be at most 1048576 MiB"));
+            }
+            limits.spill_budget_bytes = mib << 20;
         }
         Ok(limits)
     }
@@ -718,7 +730,11 @@ fn profile(args: ProfileArgs, loaded: &LoadedContext) -> Result<i32, DataQuality
         ));
     }
     let defaults = ProfileConfig::default();
-    let limits = args.engine.limits(Limits { memory_bytes: defaults.memory_limit_bytes, timeout: defaults.timeout })?;
+    let limits = args.engine.limits(Limits {
+        memory_bytes: defaults.memory_limit_bytes,
+        timeout: defaults.timeout,
+        ..Limits::default()
+    })?;
     if args.distinct_limit == 0 {
         return Err(DataQualityError::invalid_option("--distinct-limit", 0, "must be at least 1"));
     }
@@ -766,7 +782,11 @@ fn profile(args: ProfileArgs, loaded: &LoadedContext) -> Result<i32, DataQuality
 fn learn(args: LearnArgs, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
     print_context_warnings(loaded)?;
     let defaults = LearnConfig::default();
-    let limits = args.engine.limits(Limits { memory_bytes: defaults.memory_limit_bytes, timeout: defaults.timeout })?;
+    let limits = args.engine.limits(Limits {
+        memory_bytes: defaults.memory_limit_bytes,
+        timeout: defaults.timeout,
+        ..Limits::default()
+    })?;
     if !(0.0..=1.0).contains(&args.min_confidence) {
         return Err(DataQualityError::invalid_option("--min-confidence", args.min_confidence, "must be from 0 to 1"));
     }
@@ -857,8 +877,15 @@ fn doctor(probe_file: &str) -> Result<i32, DataQualityError> {
         Ok(bytes) => println!("sandbox: BROKEN: the engine read {bytes} bytes of {probe_file}"),
         Err(error) => println!("sandbox: the engine cannot read {probe_file} ({error})"),
     }
-    println!("sandbox: environment variables visible to the engine: {}", report.environment_variables);
-    let sealed = report.file_read.is_err() && report.environment_variables == 0;
+    let granted = [SPILL_DIR_VARIABLE, SPILL_BUDGET_VARIABLE];
+    let leaked: Vec<&String> =
+        report.environment_variables.iter().filter(|name| !granted.contains(&name.as_str())).collect();
+    println!(
+        "sandbox: environment variables visible to the engine: {} (the spill settings it is granted), {} of the host's",
+        report.environment_variables.len() - leaked.len(),
+        leaked.len()
+    );
+    let sealed = report.file_read.is_err() && leaked.is_empty();
     Ok(if sealed { exit_code::SUCCESS } else { exit_code::ENGINE })
 }
 

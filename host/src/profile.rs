@@ -59,7 +59,11 @@ impl ProfileReport {
 /// Profiles the data at `uri`.
 pub fn run_profile(runtime: &Runtime, uri: &str, config: &ProfileConfig) -> Result<ProfileReport, DataQualityError> {
     let started = Instant::now();
-    let mut session = runtime.session(Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout })?;
+    let mut session = runtime.session(Limits {
+        memory_bytes: config.memory_limit_bytes,
+        timeout: config.timeout,
+        ..Limits::default()
+    })?;
     let result = profile_with(&mut session, uri, config.options, config.batch_size)?;
     let info = run_info(started, &config.engine_name, uri);
     Ok(ProfileReport { result, info, session })
@@ -172,7 +176,7 @@ impl LearnReport {
 /// dropped and named in `dropped`).
 pub fn run_learn(runtime: &Runtime, uri: &str, config: &LearnConfig) -> Result<LearnReport, DataQualityError> {
     let started = Instant::now();
-    let limits = Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout };
+    let limits = Limits { memory_bytes: config.memory_limit_bytes, timeout: config.timeout, ..Limits::default() };
     let mut session = runtime.session(limits)?;
     let profile_options = session.profile_options_for(config.options, config.sample_size)?;
     let profile = profile_with(&mut session, uri, profile_options, config.batch_size)?;

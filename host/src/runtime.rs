@@ -1,16 +1,19 @@
 //! The sandboxed engine: one wasmtime `Engine` with the guest precompiled into the binary, and a
 //! `Session` per job with its own store, memory limit and wall-clock deadline. The guest gets no
-//! preopened directories, no network and no environment.
+//! network and no host environment; its only directory is an empty, private spill directory
+//! (`/spill`, removed with the session) where rules that count distinct values write them once
+//! they outgrow `Limits::spill_budget_bytes`.
 
 use crate::engine_config::engine_config;
 use crate::error::DataQualityError;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+use truthound_guest::analyzers::spill::{SPILL_BUDGET_VARIABLE, SPILL_DIR_VARIABLE};
 use wasmtime::component::{Component, Linker, ResourceAny};
 use wasmtime::{ResourceLimiter, Store, Trap};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{ResourceTable, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi::{FsPerms, ResourceTable, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 wasmtime::component::bindgen!({ world: "engine", path: "../wit", additional_derives: [PartialEq] });
 
@@ -42,13 +45,26 @@ pub struct Limits {
     pub memory_bytes: u64,
     /// Wall-clock time from the session's start.
     pub timeout: Duration,
+    /// Memory the value-counting rules (`unique`) may hold before they spill their values to
+    /// disk; 0 keeps every value in memory (and gives the engine no spill directory).
+    pub spill_budget_bytes: u64,
 }
+
+/// The default spill budget: 256 MiB.
+pub const DEFAULT_SPILL_BUDGET_BYTES: u64 = 256 << 20;
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { memory_bytes: 3 << 30, timeout: Duration::from_secs(300) }
+        Limits {
+            memory_bytes: 3 << 30,
+            timeout: Duration::from_secs(300),
+            spill_budget_bytes: DEFAULT_SPILL_BUDGET_BYTES,
+        }
     }
 }
+
+/// The directory name under which the guest sees its spill directory.
+const GUEST_SPILL_DIR: &str = "/spill";
 
 /// The loaded engine, shared by sessions.
 pub struct Runtime {
@@ -83,7 +99,10 @@ impl Runtime {
     /// start a new one.
     pub fn session(&self, limits: Limits) -> Result<Session, DataQualityError> {
         let stderr = MemoryOutputPipe::new(GUEST_STDERR_CAPACITY);
-        let wasi = WasiCtxBuilder::new().stderr(stderr.clone()).build();
+        let mut wasi = WasiCtxBuilder::new();
+        wasi.stderr(stderr.clone());
+        let spill_dir = grant_spill_dir(&mut wasi, limits.spill_budget_bytes)?;
+        let wasi = wasi.build();
         let state = HostState {
             wasi,
             table: ResourceTable::new(),
@@ -95,8 +114,30 @@ impl Runtime {
         store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
         store.epoch_deadline_trap();
         let bindings = self.pre.instantiate(&mut store).map_err(engine_error("cannot start the engine"))?;
-        Ok(Session { store, bindings, stderr, limits, started: Instant::now() })
+        Ok(Session { store, bindings, stderr, limits, started: Instant::now(), _spill_dir: spill_dir })
     }
+}
+
+/// Creates a private spill directory in the system's temporary directory (`TMPDIR`) and grants
+/// it to the guest with the budget, unless the budget is 0.
+fn grant_spill_dir(
+    wasi: &mut WasiCtxBuilder,
+    budget_bytes: u64,
+) -> Result<Option<tempfile::TempDir>, DataQualityError> {
+    if budget_bytes == 0 {
+        return Ok(None);
+    }
+    let dir = tempfile::Builder::new().prefix("truthound-spill-").tempdir().map_err(|e| {
+        DataQualityError::engine(
+            "start",
+            format!("cannot create a spill directory in {}: {e}", std::env::temp_dir().display()),
+            None,
+        )
+    })?;
+    wasi.preopened_dir(dir.path(), GUEST_SPILL_DIR, FsPerms::ReadWrite)
+        .map_err(engine_error("cannot grant the engine its spill directory"))?;
+    wasi.env(SPILL_DIR_VARIABLE, GUEST_SPILL_DIR).env(SPILL_BUDGET_VARIABLE, budget_bytes.to_string());
+    Ok(Some(dir))
 }
 
 impl Drop for Runtime {
@@ -159,6 +200,8 @@ pub struct Session {
     stderr: MemoryOutputPipe,
     limits: Limits,
     started: Instant,
+    /// Removed (with whatever the engine spilled) when the session ends.
+    _spill_dir: Option<tempfile::TempDir>,
 }
 
 impl Session {
@@ -256,7 +299,7 @@ impl Session {
 
     /// The checker's partial state.
     pub fn export_state(&mut self, checker: CheckerHandle) -> Result<Vec<u8>, DataQualityError> {
-        self.call("export_state", |b, s| b.truthound_quality_check().checker().call_export_state(s, checker.0).map(Ok))
+        self.call("export_state", |b, s| b.truthound_quality_check().checker().call_export_state(s, checker.0))
     }
 
     /// Merges a partial state into the checker.

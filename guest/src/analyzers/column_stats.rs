@@ -239,6 +239,13 @@ fn less(a: Number, b: Number) -> bool {
     }
 }
 
+impl ColumnStats {
+    /// The statistics so far.
+    pub fn state(&self) -> &StatsState {
+        &self.state
+    }
+}
+
 impl Analyzer for ColumnStats {
     fn update(&mut self, batch: &RecordBatch, _rows_before: u64) -> Result<(), QualityError> {
         let array = column(batch, &self.column)?;
@@ -253,8 +260,8 @@ impl Analyzer for ColumnStats {
         Ok(())
     }
 
-    fn export(&self) -> Vec<u8> {
-        encode(&self.state)
+    fn export(&self) -> Result<Vec<u8>, QualityError> {
+        Ok(encode(&self.state))
     }
 
     fn merge(&mut self, state: &[u8], _rows_before: u64) -> Result<(), QualityError> {
@@ -262,8 +269,8 @@ impl Analyzer for ColumnStats {
         Ok(())
     }
 
-    fn metric(&self) -> Metric {
-        Metric::Stats(Box::new(StatsMetric { data_type: self.data_type.clone(), stats: self.state.clone() }))
+    fn metric(&self) -> Result<Metric, QualityError> {
+        Ok(Metric::Stats(Box::new(StatsMetric { data_type: self.data_type.clone(), stats: self.state.clone() })))
     }
 
     fn bind(&mut self, schema: &Schema) {

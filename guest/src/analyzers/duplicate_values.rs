@@ -5,8 +5,13 @@
 //!
 //! Memory: each distinct value costs its key bytes (8 for numbers and dates, the UTF-8 bytes for
 //! strings) plus about 35 bytes of bookkeeping (see `ValueTable`, plus a count and a first row).
-//! There is no allocation per row or per value.
+//! There is no allocation per row or per value. When the host grants a spill directory and the
+//! values outgrow the analyzer's share of the memory budget (see `spill`), the table is written
+//! out and every later occurrence is appended to a hash-partitioned log on disk instead; the
+//! metric then counts one partition at a time, with the same exact result in bounded memory.
+//! Analyzers that must list every value (the distinct-value rules) never spill.
 
+use super::spill::{OccurrenceLog, SpillSettings, occurrences};
 use super::value_table::{Slot, ValueTable};
 use super::{Analyzer, Metric, RowsMetric, ValuesMetric, column, decode, encode, null_count};
 use crate::model::{FailureSample, QualityError};
@@ -36,6 +41,14 @@ pub struct DuplicateValues {
     evaluated: u64,
     /// Keys waiting to be inserted as a group.
     pending: PendingKeys,
+    /// Where and when to spill; `None` keeps every value in memory.
+    spill: Option<SpillSettings>,
+    /// The occurrences since the values were spilled (the table is then empty).
+    log: Option<OccurrenceLog>,
+    /// The repeats recorded before spilling, with their keys.
+    spilled_repeats: Vec<(u64, Vec<u8>)>,
+    /// The first error met while spilling inside a batch, reported at its end.
+    spill_error: Option<QualityError>,
 }
 
 /// How many keys are looked up together: enough independent memory reads to hide most of the
@@ -66,7 +79,9 @@ struct DuplicateState {
 }
 
 impl DuplicateValues {
-    pub fn new(columns: &[String], sample_cap: u32, list_values: bool) -> Self {
+    /// Counts the values of `columns`, keeping `sample_cap` duplicate rows. With `list_values` the
+    /// metric lists every value (and nothing spills); otherwise `spill` says where to and when.
+    pub fn new(columns: &[String], sample_cap: u32, list_values: bool, spill: Option<SpillSettings>) -> Self {
         DuplicateValues {
             columns: columns.to_vec(),
             list_values,
@@ -79,7 +94,139 @@ impl DuplicateValues {
             repeats: Vec::new(),
             evaluated: 0,
             pending: PendingKeys::default(),
+            spill: spill.filter(|_| !list_values),
+            log: None,
+            spilled_repeats: Vec::new(),
+            spill_error: None,
         }
+    }
+
+    /// An in-memory counter like this one (same columns, types and samples), to count a spilled
+    /// partition.
+    fn partition_counter(&self) -> DuplicateValues {
+        let mut counter = DuplicateValues::new(&self.columns, self.sample_cap as u32, false, None);
+        counter.data_types = self.data_types.clone();
+        counter
+    }
+
+    /// Bytes the in-memory values take.
+    fn memory_bytes(&self) -> u64 {
+        let bookkeeping = (self.counts.capacity() + self.first_rows.capacity()) * 8 + self.repeats.capacity() * 16;
+        (self.values.heap_bytes() + bookkeeping) as u64
+    }
+
+    /// Moves the values to the spill log once they outgrow the budget.
+    fn spill_if_over_budget(&mut self) -> Result<(), QualityError> {
+        let Some(settings) = &self.spill else { return Ok(()) };
+        if self.log.is_some() || self.memory_bytes() <= settings.budget_bytes {
+            return Ok(());
+        }
+        let mut log = OccurrenceLog::new(settings);
+        for id in 0..self.values.len() as u32 {
+            let key = self.values.get(id);
+            log.append(u64::from(self.values.tag(key)), key, self.first_rows[id as usize], self.counts[id as usize])?;
+        }
+        self.spilled_repeats = self.repeats.iter().map(|&(row, id)| (row, self.values.get(id).to_vec())).collect();
+        self.values = ValueTable::default();
+        self.counts = Vec::new();
+        self.first_rows = Vec::new();
+        self.repeats = Vec::new();
+        self.log = Some(log);
+        Ok(())
+    }
+
+    /// Counts every spilled partition in turn with `each`, which receives the partition's
+    /// counter; the repeats recorded before spilling are left to the caller.
+    fn for_each_spilled_partition(
+        &self,
+        log: &OccurrenceLog,
+        mut each: impl FnMut(DuplicateValues) -> Result<(), QualityError>,
+    ) -> Result<(), QualityError> {
+        log.for_each_partition(|bytes| {
+            let mut counter = self.partition_counter();
+            for occurrence in occurrences(bytes) {
+                let occurrence = occurrence?;
+                // Rows arrive in order within a partition, so the first repeats are the lowest.
+                counter.observe(occurrence.key, occurrence.count, occurrence.row, self.sample_cap);
+            }
+            each(counter)
+        })
+    }
+
+    /// Rows whose value occurs more than once: the first `sample_cap`, with their value ids.
+    fn duplicate_rows(&self) -> Vec<(u64, u32)> {
+        let mut rows: Vec<(u64, u32)> = self
+            .counts
+            .iter()
+            .zip(&self.first_rows)
+            .enumerate()
+            .filter(|(_, (count, _))| **count > 1)
+            .map(|(id, (_, first_row))| (*first_row, id as u32))
+            .chain(self.repeats.iter().copied())
+            .collect();
+        rows.sort_unstable();
+        rows.truncate(self.sample_cap);
+        rows
+    }
+
+    /// Occurrences of the values that occur more than once.
+    fn duplicate_count(&self) -> u64 {
+        self.counts.iter().filter(|&&c| c > 1).sum()
+    }
+
+    /// The metric of spilled values: each partition counted alone, the results added up.
+    fn spilled_metric(&self, log: &OccurrenceLog) -> Result<Metric, QualityError> {
+        let (mut unexpected, mut distinct) = (0, 0);
+        let mut samples = self.spilled_repeats.clone();
+        self.for_each_spilled_partition(log, |counter| {
+            unexpected += counter.duplicate_count();
+            distinct += counter.values.len() as u64;
+            let rows = counter.duplicate_rows();
+            samples.extend(rows.into_iter().map(|(row, id)| (row, counter.values.get(id).to_vec())));
+            samples.sort_unstable_by_key(|(row, _)| *row);
+            samples.truncate(self.sample_cap);
+            Ok(())
+        })?;
+        let samples = samples.into_iter().map(|(row, key)| FailureSample { row, value: self.render(&key) }).collect();
+        Ok(self.values_metric(RowsMetric { evaluated: self.evaluated, unexpected, samples }, distinct))
+    }
+
+    /// The spilled values gathered back into one in-memory counter, to export them.
+    fn gathered(&self, log: &OccurrenceLog) -> Result<DuplicateValues, QualityError> {
+        let mut all = self.partition_counter();
+        all.evaluated = self.evaluated;
+        self.for_each_spilled_partition(log, |counter| {
+            let mut ids_in_all = Vec::with_capacity(counter.values.len());
+            for id in 0..counter.values.len() as u32 {
+                let (count, first_row) = (counter.counts[id as usize], counter.first_rows[id as usize]);
+                ids_in_all.push(all.observe(counter.values.get(id), count, first_row, 0));
+            }
+            all.repeats.extend(counter.repeats.iter().map(|&(row, id)| (row, ids_in_all[id as usize])));
+            all.repeats.sort_unstable();
+            all.repeats.truncate(self.sample_cap);
+            Ok(())
+        })?;
+        for (row, key) in &self.spilled_repeats {
+            let id = all.values.id_of(key).ok_or_else(|| QualityError::state("a spilled repeat lost its value"))?;
+            all.repeats.push((*row, id));
+        }
+        all.repeats.sort_unstable();
+        all.repeats.truncate(self.sample_cap);
+        Ok(all)
+    }
+
+    /// The metric from its row counts and the distinct count.
+    fn values_metric(&self, rows: RowsMetric, distinct: u64) -> Metric {
+        let values = self.list_values.then(|| {
+            (0..self.values.len() as u32).map(|id| (self.values.get(id).to_vec(), self.counts[id as usize])).collect()
+        });
+        Metric::Values(ValuesMetric {
+            rows,
+            distinct,
+            values,
+            // The distinct-value rules read one column.
+            data_type: self.data_types.first().cloned().unwrap_or(DataType::Utf8),
+        })
     }
 
     /// A key as text: the value, or `(a, b)` for a combination.
@@ -115,7 +262,16 @@ impl DuplicateValues {
         let mut start = 0;
         for i in 0..pending.len {
             let key = &pending.bytes[start..pending.ends[i]];
-            self.observe_tagged(key, pending.tags[i], 1, pending.rows[i], self.sample_cap);
+            match &mut self.log {
+                Some(log) => {
+                    if let Err(error) = log.append(u64::from(pending.tags[i]), key, pending.rows[i], 1) {
+                        self.spill_error.get_or_insert(error);
+                    }
+                }
+                None => {
+                    self.observe_tagged(key, pending.tags[i], 1, pending.rows[i], self.sample_cap);
+                }
+            }
             start = pending.ends[i];
         }
         pending.bytes.clear();
@@ -184,14 +340,21 @@ impl Analyzer for DuplicateValues {
                 self.columns.join("', '")
             )));
         }
-        Ok(())
+        if let Some(error) = self.spill_error.take() {
+            return Err(error);
+        }
+        self.spill_if_over_budget()
     }
 
     fn state_grows_with_data(&self) -> bool {
         true
     }
 
-    fn export(&self) -> Vec<u8> {
+    fn export(&self) -> Result<Vec<u8>, QualityError> {
+        if let Some(log) = &self.log {
+            // A state is self-contained (it may travel to another machine): gather the values.
+            return self.gathered(log)?.export();
+        }
         let mut state = DuplicateState {
             evaluated: self.evaluated,
             keys: Vec::new(),
@@ -205,7 +368,7 @@ impl Analyzer for DuplicateValues {
             state.keys.extend_from_slice(key);
             state.lens.push(key.len() as u32);
         }
-        encode(&state)
+        Ok(encode(&state))
     }
 
     fn merge(&mut self, state: &[u8], rows_before: u64) -> Result<(), QualityError> {
@@ -215,49 +378,49 @@ impl Analyzer for DuplicateValues {
             return Err(corrupt());
         }
         self.evaluated += other.evaluated;
-        let mut ids = Vec::with_capacity(other.lens.len());
+        let mut keys = Vec::with_capacity(other.lens.len());
         let mut start = 0usize;
-        for i in 0..other.lens.len() {
-            let end = start + other.lens[i] as usize;
-            let key = other.keys.get(start..end).ok_or_else(corrupt)?;
-            // Repeats are collected without a cap here, then sorted and truncated once.
-            ids.push(self.observe(key, other.counts[i], other.first_rows[i] + rows_before, usize::MAX));
+        for &len in &other.lens {
+            let end = start + len as usize;
+            keys.push(other.keys.get(start..end).ok_or_else(corrupt)?);
             start = end;
         }
-        for (row, other_id) in other.repeats {
-            let id = *ids.get(other_id as usize).ok_or_else(corrupt)?;
-            self.repeats.push((row + rows_before, id));
+        let repeats =
+            other.repeats.iter().map(|&(row, id)| Ok((row + rows_before, *keys.get(id as usize).ok_or_else(corrupt)?)));
+        let repeats = repeats.collect::<Result<Vec<_>, QualityError>>()?;
+        let occurrences = keys.iter().zip(other.counts.iter().zip(&other.first_rows));
+        if let Some(log) = &mut self.log {
+            for (key, (&count, &first_row)) in occurrences {
+                log.append(u64::from(self.values.tag(key)), key, first_row + rows_before, count)?;
+            }
+            self.spilled_repeats.extend(repeats.into_iter().map(|(row, key)| (row, key.to_vec())));
+            self.spilled_repeats.sort_unstable_by_key(|(row, _)| *row);
+            self.spilled_repeats.truncate(self.sample_cap);
+            return Ok(());
+        }
+        for (key, (&count, &first_row)) in occurrences {
+            // A value seen before repeats at the merged first row. Repeats are collected without
+            // a cap here, then sorted and truncated once.
+            self.observe(key, count, first_row + rows_before, usize::MAX);
+        }
+        for (row, key) in repeats {
+            let id = self.values.id_of(key).ok_or_else(corrupt)?;
+            self.repeats.push((row, id));
         }
         self.repeats.sort_unstable();
         self.repeats.truncate(self.sample_cap);
-        Ok(())
+        self.spill_if_over_budget()
     }
 
-    fn metric(&self) -> Metric {
-        let unexpected = self.counts.iter().filter(|&&c| c > 1).sum();
-        let mut rows: Vec<(u64, u32)> = self
-            .counts
-            .iter()
-            .zip(&self.first_rows)
-            .enumerate()
-            .filter(|(_, (count, _))| **count > 1)
-            .map(|(id, (_, first_row))| (*first_row, id as u32))
-            .chain(self.repeats.iter().copied())
-            .collect();
-        rows.sort_unstable();
-        rows.truncate(self.sample_cap);
+    fn metric(&self) -> Result<Metric, QualityError> {
+        if let Some(log) = &self.log {
+            return self.spilled_metric(log);
+        }
+        let rows = self.duplicate_rows();
         let samples =
             rows.into_iter().map(|(row, id)| FailureSample { row, value: self.render(self.values.get(id)) }).collect();
-        let values = self.list_values.then(|| {
-            (0..self.values.len() as u32).map(|id| (self.values.get(id).to_vec(), self.counts[id as usize])).collect()
-        });
-        Metric::Values(ValuesMetric {
-            rows: RowsMetric { evaluated: self.evaluated, unexpected, samples },
-            distinct: self.values.len() as u64,
-            values,
-            // The distinct-value rules read one column.
-            data_type: self.data_types.first().cloned().unwrap_or(DataType::Utf8),
-        })
+        let rows = RowsMetric { evaluated: self.evaluated, unexpected: self.duplicate_count(), samples };
+        Ok(self.values_metric(rows, self.values.len() as u64))
     }
 
     fn bind(&mut self, schema: &arrow_schema::Schema) {

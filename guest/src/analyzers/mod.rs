@@ -7,6 +7,7 @@ mod null_rows;
 mod order_breaks;
 mod samples;
 mod sorted_values;
+pub mod spill;
 mod unexpected_rows;
 pub(crate) mod value_table;
 
@@ -97,11 +98,11 @@ pub trait Analyzer {
     /// numbered across the whole data set.
     fn update(&mut self, batch: &RecordBatch, rows_before: u64) -> Result<(), QualityError>;
     /// The state, to be merged by a checker of the same plan.
-    fn export(&self) -> Vec<u8>;
+    fn export(&self) -> Result<Vec<u8>, QualityError>;
     /// Merges an exported state whose rows come after the `rows_before` rows seen so far.
     fn merge(&mut self, state: &[u8], rows_before: u64) -> Result<(), QualityError>;
-    /// The metric so far.
-    fn metric(&self) -> Metric;
+    /// The metric so far (an analyzer that spilled reads its values back, which can fail).
+    fn metric(&self) -> Result<Metric, QualityError>;
     /// Learns the data's schema (before the first batch, or from a merged state).
     fn bind(&mut self, _schema: &arrow_schema::Schema) {}
     /// Whether the state keeps every distinct value or every value, so that exporting and

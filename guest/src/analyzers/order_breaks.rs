@@ -98,8 +98,8 @@ impl Analyzer for OrderBreaks {
         Ok(())
     }
 
-    fn export(&self) -> Vec<u8> {
-        encode(&self.state)
+    fn export(&self) -> Result<Vec<u8>, QualityError> {
+        Ok(encode(&self.state))
     }
 
     fn merge(&mut self, state: &[u8], rows_before: u64) -> Result<(), QualityError> {
@@ -118,7 +118,7 @@ impl Analyzer for OrderBreaks {
         Ok(())
     }
 
-    fn metric(&self) -> Metric {
-        Metric::Rows(self.state.rows.metric())
+    fn metric(&self) -> Result<Metric, QualityError> {
+        Ok(Metric::Rows(self.state.rows.metric()))
     }
 }

@@ -139,8 +139,8 @@ impl Analyzer for CollectValues {
         Ok(())
     }
 
-    fn export(&self) -> Vec<u8> {
-        encode(&self.values)
+    fn export(&self) -> Result<Vec<u8>, QualityError> {
+        Ok(encode(&self.values))
     }
 
     fn merge(&mut self, state: &[u8], _rows_before: u64) -> Result<(), QualityError> {
@@ -163,13 +163,13 @@ impl Analyzer for CollectValues {
         Ok(())
     }
 
-    fn metric(&self) -> Metric {
+    fn metric(&self) -> Result<Metric, QualityError> {
         let mut sorted = self.values.clone();
         match &mut sorted {
             SortedValues::Ints(v) => v.sort_unstable(),
             SortedValues::Floats(v) => v.sort_unstable_by(f64::total_cmp),
         }
-        Metric::Sorted(sorted)
+        Ok(Metric::Sorted(sorted))
     }
 }
 

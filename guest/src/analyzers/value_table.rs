@@ -53,6 +53,34 @@ impl ValueTable {
         &self.arena[start..end]
     }
 
+    /// The id of `key`, if the table holds it.
+    pub fn id_of(&self, key: &[u8]) -> Option<u32> {
+        self.probe(key, self.tag(key)).ok()
+    }
+
+    /// Looks `key` (tagged `tag`) up: its id, or the empty slot where it belongs.
+    #[inline]
+    fn probe(&self, key: &[u8], tag: u32) -> Result<u32, usize> {
+        let mask = self.slots.len() - 1;
+        let mut position = Self::position(tag, self.shift);
+        loop {
+            let slot = self.slots[position];
+            if slot == 0 {
+                return Err(position);
+            }
+            let id = (slot as u32).wrapping_sub(1);
+            if (slot >> 32) as u32 == tag && self.get(id) == key {
+                return Ok(id);
+            }
+            position = (position + 1) & mask;
+        }
+    }
+
+    /// Bytes the table has allocated (values, offsets and index).
+    pub fn heap_bytes(&self) -> usize {
+        self.arena.capacity() + self.offsets.capacity() * 8 + self.slots.capacity() * 8
+    }
+
     /// The 64-bit hash of `key` (well mixed, the same on every platform).
     #[inline]
     pub fn hash(&self, key: &[u8]) -> u64 {
@@ -75,19 +103,10 @@ impl ValueTable {
     /// Finds `key`, whose tag is `tag`, adding it if absent.
     #[inline]
     pub fn insert_tagged(&mut self, key: &[u8], tag: u32) -> Slot {
-        let mask = self.slots.len() - 1;
-        let mut position = Self::position(tag, self.shift);
-        loop {
-            let slot = self.slots[position];
-            if slot == 0 {
-                break;
-            }
-            let id = (slot as u32).wrapping_sub(1);
-            if (slot >> 32) as u32 == tag && self.get(id) == key {
-                return Slot::Existing(id);
-            }
-            position = (position + 1) & mask;
-        }
+        let position = match self.probe(key, tag) {
+            Ok(id) => return Slot::Existing(id),
+            Err(empty) => empty,
+        };
         let id = u32::try_from(self.len()).expect("fewer than 2^32 distinct values per column");
         self.slots[position] = (u64::from(tag) << 32) | u64::from(id + 1);
         self.arena.extend_from_slice(key);

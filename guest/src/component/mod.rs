@@ -66,8 +66,8 @@ impl check::GuestChecker for CheckerResource {
         self.0.borrow_mut().feed_ipc(ipc_stream).map_err(error_to_wit)
     }
 
-    fn export_state(&self) -> Vec<u8> {
-        self.0.borrow().export_state()
+    fn export_state(&self) -> Result<Vec<u8>, types::QualityError> {
+        self.0.borrow().export_state().map_err(error_to_wit)
     }
 
     fn merge_state(&self, state: Vec<u8>) -> Result<(), types::QualityError> {
@@ -122,7 +122,7 @@ impl diagnostics::Guest for Component {
     fn probe_sandbox(path: String) -> diagnostics::SandboxReport {
         diagnostics::SandboxReport {
             file_read: std::fs::read(&path).map(|bytes| bytes.len() as u64).map_err(|e| e.to_string()),
-            environment_variables: std::env::vars_os().count() as u32,
+            environment_variables: std::env::vars_os().map(|(name, _)| name.to_string_lossy().into_owned()).collect(),
         }
     }
 }

@@ -85,7 +85,7 @@ impl ColumnProfiler {
     pub fn export(&self) -> Vec<u8> {
         encode(&ColumnState {
             nulls: self.nulls,
-            stats: self.stats.export(),
+            stats: encode(self.stats.state()),
             distinct: self.distinct.export(),
             sketch: self.sketch.clone(),
             shapes: self.shapes.clone(),
@@ -123,8 +123,7 @@ impl ColumnProfiler {
     }
 
     pub fn finish(&self, rows: u64, options: &ProfileOptions) -> ColumnProfile {
-        let metric = self.stats.metric();
-        let stats = &metric.stats().stats;
+        let stats = self.stats.state();
         let (distinct_count, distinct_estimated) = self.distinct.count();
         let percent = |part: u64| if rows == 0 { 0.0 } else { part as f64 * 100.0 / rows as f64 };
         let extreme = |e: &Option<Extreme>| -> Option<String> {

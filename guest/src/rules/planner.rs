@@ -2,6 +2,7 @@
 //! share it. Rules request analyzers while planning; the analyzers are built at the end, so a
 //! later request can widen what an analyzer computes (moments, the list of distinct values).
 
+use crate::analyzers::spill::SpillSettings;
 use crate::analyzers::{
     Analyzer, CollectValues, ColumnStats, DuplicateValues, NullRows, Order, OrderBreaks, RowPredicate, RowsPredicate,
     SkipRows, UnexpectedRows,
@@ -94,8 +95,11 @@ impl Planner {
         self.request(format!("collect\u{0}{column}"), || Request::Collect(column.into()), |_| {})
     }
 
-    pub fn into_analyzers(self) -> Vec<Box<dyn Analyzer>> {
+    /// Builds the analyzers; those that count values share `spill`'s memory budget.
+    pub fn into_analyzers(self, spill: Option<SpillSettings>) -> Vec<Box<dyn Analyzer>> {
         let cap = self.sample_cap;
+        let spilling = self.requests.iter().filter(|r| matches!(r, Request::Distinct { list: false, .. })).count();
+        let spill = spill.map(|settings| settings.shared_by(spilling));
         self.requests
             .into_iter()
             .map(|request| -> Box<dyn Analyzer> {
@@ -106,7 +110,9 @@ impl Planner {
                         Box::new(UnexpectedRows::rows(&columns, skip, predicate, cap))
                     }
                     Request::Order(column, order) => Box::new(OrderBreaks::new(&column, order, cap)),
-                    Request::Distinct { columns, list } => Box::new(DuplicateValues::new(&columns, cap, list)),
+                    Request::Distinct { columns, list } => {
+                        Box::new(DuplicateValues::new(&columns, cap, list, spill.clone()))
+                    }
                     Request::Stats { column, moments } => Box::new(ColumnStats::new(&column, moments)),
                     Request::Collect(column) => Box::new(CollectValues::new(&column)),
                 }

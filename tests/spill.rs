@@ -1,0 +1,107 @@
+//! Bounded memory for `unique`: with a small `--memory-budget` the engine spills values to a
+//! private directory under TMPDIR and still reports exactly what it reports in memory; the
+//! directory is gone after the run, and a TMPDIR that cannot hold it is a clear error.
+
+mod support;
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+use support::data::{Table, duplicated_rows};
+use support::{Run, binary, comparable, rule_results, run_in};
+
+/// Enough distinct emails (about 20 MB of table) to pass a 1 MiB budget several times over.
+const ROWS: usize = 400_000;
+const SAMPLES: usize = 40;
+
+const RULES: &str = r#"
+rules:
+  - {type: unique, column: email}
+  - {type: unique, column: id}
+  - {type: unique, columns: [email, status]}
+  - {type: not_null, column: email}
+"#;
+
+/// Runs `check` on `data.parquet` in `dir` with `extra` arguments and TMPDIR set to `tmp`.
+fn check(dir: &Path, tmp: &Path, extra: &[&str]) -> Run {
+    let samples = SAMPLES.to_string();
+    let output = Command::new(binary())
+        .args(["check", "data.parquet", "--rules", "rules.yaml", "--sample-failures", &samples])
+        .args(extra)
+        .current_dir(dir)
+        .env("TMPDIR", tmp)
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn sample_rows(result: &Value) -> Vec<u64> {
+    result["samples"].as_array().unwrap().iter().map(|s| s["row"].as_u64().unwrap()).collect()
+}
+
+#[test]
+fn spilled_unique_counts_equal_in_memory_counts_and_direct_computation() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let table = Table::generate(ROWS, 7);
+    table.write_parquet(&dir.path().join("data.parquet"));
+    std::fs::write(dir.path().join("rules.yaml"), RULES).unwrap();
+
+    let in_memory = check(dir.path(), tmp.path(), &["--memory-budget", "0", "--output", "memory.json"]);
+    in_memory.expect_code(1);
+    let spilled = check(dir.path(), tmp.path(), &["--memory-budget", "1", "--output", "spilled.json"]);
+    spilled.expect_code(1);
+    assert_eq!(comparable(spilled.outputs()), comparable(in_memory.outputs()));
+    let results = rule_results(&dir.path().join("spilled.json"));
+    assert_eq!(
+        comparable(Value::from(results.clone())),
+        comparable(Value::from(rule_results(&dir.path().join("memory.json"))))
+    );
+
+    let ids: Vec<Option<i64>> = table.id.iter().copied().map(Some).collect();
+    // A combination counts unless every value of it is missing.
+    let pairs: Vec<Option<(Option<String>, Option<String>)>> = table
+        .email
+        .iter()
+        .zip(&table.status)
+        .map(|(e, s)| (e.is_some() || s.is_some()).then(|| (e.clone(), s.clone())))
+        .collect();
+    for (result, duplicates) in
+        results.iter().zip([duplicated_rows(&table.email), duplicated_rows(&ids), duplicated_rows(&pairs)])
+    {
+        assert!(!duplicates.is_empty(), "the data has duplicates for {}", result["name"]);
+        assert_eq!(result["unexpected_count"], duplicates.len() as u64, "{}", result["name"]);
+        assert_eq!(sample_rows(result), duplicates[..SAMPLES], "{}", result["name"]);
+    }
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "the spill directory is removed after the run");
+}
+
+#[test]
+fn a_partial_state_of_spilled_values_merges_into_the_single_run_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    Table::generate(ROWS, 8).write_parquet(&dir.path().join("data.parquet"));
+    std::fs::write(dir.path().join("rules.yaml"), RULES).unwrap();
+    let single = check(dir.path(), tmp.path(), &["--memory-budget", "0"]);
+    check(dir.path(), tmp.path(), &["--memory-budget", "1", "--emit-state", "part.tqstate"]).expect_code(0);
+    let merged = run_in(dir.path(), &["merge", "part.tqstate", "--rules", "rules.yaml", "--memory-budget", "1"]);
+    merged.expect_code(1);
+    assert_eq!(comparable(merged.outputs()), comparable(single.outputs()));
+}
+
+#[test]
+fn a_temporary_directory_that_cannot_hold_the_spill_directory_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    Table::generate(100, 9).write_parquet(&dir.path().join("data.parquet"));
+    std::fs::write(dir.path().join("rules.yaml"), RULES).unwrap();
+    let missing = dir.path().join("no-such-dir");
+    let run = check(dir.path(), &missing, &[]);
+    run.expect_code(4);
+    assert!(run.stderr.contains("spill directory") && run.stderr.contains("no-such-dir"), "{}", run.stderr);
+    // Without spilling, no directory is needed.
+    check(dir.path(), &missing, &["--memory-budget", "0"]).expect_code(1);
+}
