@@ -7,14 +7,16 @@ Measures (wall time and peak RSS from /usr/bin/time, medians over N runs):
   1. start-up: a check of the bundled 1,000-row CSV (warm), the same right after dropping the
      page cache (cold, when permitted), and `doctor`'s component load and instantiate times;
   2. the peer suite on the 10M-row Parquet file (ours with one engine instance, and with
-     --parallel: one per core): not_null(id), unique(email), in_range(amount,
-     min 0), in_set(status), regex(email), row_count; every tool's answer is compared with the
-     generator's ground truth;
+     --parallel: one per core, beside polars, DuckDB, pandera on pandas and on polars, and Soda
+     Core): not_null(id), unique(email), in_range(amount, min 0), in_set(status), regex(email),
+     row_count; every tool's answer is compared with the generator's ground truth;
   3. a profile of the same file: ours (nulls, distinct counts, extremes, exact moments, quantiles,
      top values, duplicate rows) beside hand-written polars, DuckDB and pandas profiles and
      DuckDB's SUMMARIZE;
   4. the suite as a Great Expectations suite (bench/suite.gx.json) run natively by ours
      (--engine great_expectations) beside Great Expectations itself (pandas engine, ENV/venv-gx).
+  5. scale: the suite on 100M rows (bench/gen_100m.py) for ours and the two fastest peers
+     (polars, DuckDB), one run each: peak RSS against the 10M figure.
 Prints a Markdown report with ratios to ours.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
@@ -79,7 +81,7 @@ def main():
     ap.add_argument("--env", default=os.path.expanduser("~/.cache/truthound-kestra/bench-env"))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--binary", default=os.environ.get("TRUTHOUND_KESTRA", ""))
-    ap.add_argument("--only", default="startup,suite,profile,gx", help="comma-separated sections to run")
+    ap.add_argument("--only", default="startup,suite,profile,gx,scale", help="comma-separated sections to run")
     a = ap.parse_args()
     sections = set(a.only.split(","))
     env_dir = Path(a.env)
@@ -97,6 +99,10 @@ def main():
         profile(binary, py, data, a.runs)
     if "gx" in sections:
         gx_suite(binary, str(env_dir / "venv-gx" / "bin" / "python"), data, truth_suite, a.runs)
+    if "scale" in sections:
+        big = env_dir / "data" / "bench_100m.parquet"
+        big_truth = json.loads((env_dir / "data" / "bench_100m.expected.json").read_text())
+        scale(binary, py, big, {**big_truth["suite"], "row_count": big_truth["row_count"]})
 
 
 def startup(binary):
@@ -120,22 +126,47 @@ def table(title, rows):
         print(f"| {name} | {wall:.2f} | {rss:.0f} | {note} | {wall / ours:.2f} |")
 
 
+def peer_result(out):
+    """The suite counts a peer script printed (its last line), restricted to the suite's keys."""
+    result = json.loads(out.strip().splitlines()[-1])["result"]
+    return {key: result.get(key) for key in SUITE_KEYS}
+
+
+def run_suite(jobs, truth_suite, runs):
+    """Times each (name, cmd, env, parse) job; returns table rows with the answers checked."""
+    rows = []
+    for name, cmd, env, parse in jobs:
+        wall, rss, result = median_runs(cmd, runs, env, parse or peer_result)
+        rows.append((name, wall, rss, "answers match truth" if result == truth_suite else "WRONG: " + json.dumps(result)))
+    return rows
+
+
 def peer_suite(binary, py, data, truth_suite, runs):
     suite = [binary, "check", str(data), "--rules", str(HERE / "suite.rules.yaml")]
+    peer = SHARED / "peer-bench"
+    soda_py = str(Path(py).parent.parent.parent / "venv-soda" / "bin" / "python")
     jobs = [
         ("truthound-kestra", suite, None, ours_result),
         ("truthound-kestra --parallel", suite + ["--parallel"], None, ours_result),
-        ("polars", [py, str(SHARED / "peer-bench/polars_bench.py"), str(data), "suite"], None, None),
-        ("duckdb", [py, str(SHARED / "peer-bench/duckdb_bench.py"), str(data), "suite"], None, None),
-        ("polars_1t", [py, str(SHARED / "peer-bench/polars_bench.py"), str(data), "suite"], {"POLARS_MAX_THREADS": "1"}, None),
-        ("duckdb_1t", [py, str(SHARED / "peer-bench/duckdb_bench.py"), str(data), "suite"], {"DUCKDB_THREADS": "1"}, None),
+        ("polars", [py, str(peer / "polars_bench.py"), str(data), "suite"], None, None),
+        ("duckdb", [py, str(peer / "duckdb_bench.py"), str(data), "suite"], None, None),
+        ("polars_1t", [py, str(peer / "polars_bench.py"), str(data), "suite"], {"POLARS_MAX_THREADS": "1"}, None),
+        ("duckdb_1t", [py, str(peer / "duckdb_bench.py"), str(data), "suite"], {"DUCKDB_THREADS": "1"}, None),
+        ("pandera (pandas)", [py, str(peer / "pandera_pandas_bench.py"), str(data), "suite"], None, None),
+        ("pandera (polars)", [py, str(peer / "pandera_polars_bench.py"), str(data), "suite"], None, None),
+        ("Soda Core (DuckDB)", [soda_py, str(peer / "soda_bench.py"), str(data), "suite"], None, None),
     ]
-    rows = []
-    for name, cmd, env, parse in jobs:
-        parse = parse or (lambda out: json.loads(out.strip().splitlines()[-1])["result"])
-        wall, rss, result = median_runs(cmd, runs, env, parse)
-        rows.append((name, wall, rss, "answers match truth" if result == truth_suite else "WRONG: " + json.dumps(result)))
-    table(f"Peer suite, 10M rows ({data.name}), median of {runs} runs", rows)
+    table(f"Peer suite, 10M rows ({data.name}), median of {runs} runs", run_suite(jobs, truth_suite, runs))
+
+
+def scale(binary, py, data, truth_suite):
+    peer = SHARED / "peer-bench"
+    jobs = [
+        ("truthound-kestra", [binary, "check", str(data), "--rules", str(HERE / "suite.rules.yaml")], None, ours_result),
+        ("polars", [py, str(peer / "polars_bench.py"), str(data), "suite"], None, None),
+        ("duckdb", [py, str(peer / "duckdb_bench.py"), str(data), "suite"], None, None),
+    ]
+    table(f"Peer suite, 100M rows ({data.name}), one run", run_suite(jobs, truth_suite, 1))
 
 
 def profile(binary, py, data, runs):
@@ -155,15 +186,9 @@ def profile(binary, py, data, runs):
 def gx_suite(binary, gx_py, data, truth_suite, runs):
     ours = [binary, "check", str(data), "--engine", "great_expectations", "--rules", str(HERE / "suite.gx.json")]
     gx = [gx_py, str(SHARED / "peer-bench/gx_bench.py"), str(data), "suite"]
-    def gx_result(out):
-        result = json.loads(out.strip().splitlines()[-1])["result"]
-        return {key: result.get(key) for key in truth_suite}
-    rows = []
-    for name, cmd, parse in [("truthound-kestra --engine great_expectations", ours, ours_result),
-                             ("Great Expectations 1.x (pandas)", gx, gx_result)]:
-        wall, rss, result = median_runs(cmd, runs, None, parse)
-        rows.append((name, wall, rss, "answers match truth" if result == truth_suite else "WRONG: " + json.dumps(result)))
-    table(f"The suite as a GX expectation suite, 10M rows, median of {runs} runs", rows)
+    jobs = [("truthound-kestra --engine great_expectations", ours, None, ours_result),
+            ("Great Expectations 1.x (pandas)", gx, None, None)]
+    table(f"The suite as a GX expectation suite, 10M rows, median of {runs} runs", run_suite(jobs, truth_suite, runs))
 
 
 if __name__ == "__main__":

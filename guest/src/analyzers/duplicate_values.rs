@@ -49,6 +49,8 @@ pub struct DuplicateValues {
     spilled_repeats: Vec<(u64, Vec<u8>)>,
     /// The first error met while spilling inside a batch, reported at its end.
     spill_error: Option<QualityError>,
+    /// The mean key length of the values held when they spilled, to size partition counters.
+    spilled_key_bytes: usize,
 }
 
 /// How many keys are looked up together: enough independent memory reads to hide most of the
@@ -98,14 +100,17 @@ impl DuplicateValues {
             log: None,
             spilled_repeats: Vec::new(),
             spill_error: None,
+            spilled_key_bytes: 0,
         }
     }
 
     /// An in-memory counter like this one (same columns, types and samples), to count a spilled
-    /// partition.
-    fn partition_counter(&self) -> DuplicateValues {
+    /// partition of `bytes` bytes (sized for it: a record holds at least 12 bytes besides its key).
+    fn partition_counter(&self, bytes: usize) -> DuplicateValues {
         let mut counter = DuplicateValues::new(&self.columns, self.sample_cap as u32, false, None);
         counter.data_types = self.data_types.clone();
+        let values = bytes / (12 + self.spilled_key_bytes.max(1));
+        counter.values = ValueTable::with_capacity(values, bytes);
         counter
     }
 
@@ -127,6 +132,7 @@ impl DuplicateValues {
             log.append(u64::from(self.values.tag(key)), key, self.first_rows[id as usize], self.counts[id as usize])?;
         }
         self.spilled_repeats = self.repeats.iter().map(|&(row, id)| (row, self.values.get(id).to_vec())).collect();
+        self.spilled_key_bytes = self.values.key_bytes() / self.values.len().max(1);
         self.values = ValueTable::default();
         self.counts = Vec::new();
         self.first_rows = Vec::new();
@@ -143,7 +149,7 @@ impl DuplicateValues {
         mut each: impl FnMut(DuplicateValues) -> Result<(), QualityError>,
     ) -> Result<(), QualityError> {
         log.for_each_partition(|bytes| {
-            let mut counter = self.partition_counter();
+            let mut counter = self.partition_counter(bytes.len());
             for occurrence in occurrences(bytes) {
                 let occurrence = occurrence?;
                 // Rows arrive in order within a partition, so the first repeats are the lowest.
@@ -193,7 +199,7 @@ impl DuplicateValues {
 
     /// The spilled values gathered back into one in-memory counter, to export them.
     fn gathered(&self, log: &OccurrenceLog) -> Result<DuplicateValues, QualityError> {
-        let mut all = self.partition_counter();
+        let mut all = self.partition_counter(0);
         all.evaluated = self.evaluated;
         self.for_each_spilled_partition(log, |counter| {
             let mut ids_in_all = Vec::with_capacity(counter.values.len());

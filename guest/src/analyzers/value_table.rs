@@ -31,17 +31,26 @@ const INITIAL_SLOTS: usize = 1024;
 
 impl Default for ValueTable {
     fn default() -> Self {
-        ValueTable {
-            hasher: foldhash::fast::FixedState::with_seed(0x7275_7468),
-            arena: Vec::new(),
-            offsets: vec![0],
-            slots: vec![0; INITIAL_SLOTS],
-            shift: 64 - INITIAL_SLOTS.trailing_zeros(),
-        }
+        ValueTable::with_capacity(0, 0)
     }
 }
 
 impl ValueTable {
+    /// A table sized for about `values` distinct values of `bytes` bytes in all, so that filling
+    /// it does not grow the index step by step.
+    pub fn with_capacity(values: usize, bytes: usize) -> ValueTable {
+        let slots = (values.saturating_mul(4) / 3 + 1).next_power_of_two().max(INITIAL_SLOTS);
+        let mut offsets = Vec::with_capacity(values + 1);
+        offsets.push(0);
+        ValueTable {
+            hasher: foldhash::fast::FixedState::with_seed(0x7275_7468),
+            arena: Vec::with_capacity(bytes),
+            offsets,
+            slots: vec![0; slots],
+            shift: 64 - slots.trailing_zeros(),
+        }
+    }
+
     /// Distinct values held.
     pub fn len(&self) -> usize {
         self.offsets.len() - 1
@@ -74,6 +83,11 @@ impl ValueTable {
             }
             position = (position + 1) & mask;
         }
+    }
+
+    /// Bytes of all values held.
+    pub fn key_bytes(&self) -> usize {
+        self.arena.len()
     }
 
     /// Bytes the table has allocated (values, offsets and index).
