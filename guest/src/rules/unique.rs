@@ -25,7 +25,7 @@ pub(super) const RULES: &[RuleType] = &[RuleType {
                   Expectations), so `mostly` bounds the share of rows involved in duplicates. Works on numbers, \
                   strings, booleans, dates, timestamps and decimals; `-0.0` equals `0.0` and NaN equals NaN. \
                   Counts are exact (no sketch). Each distinct value costs its bytes plus about 51 bytes in \
-                  memory; past the memory budget (`--memory-budget`, default 256 MiB) the values spill to a \
+                  memory; past the memory budget (`--memory-budget`, default 64 MiB) the values spill to a \
                   private temporary directory and are counted one hash partition at a time, so memory stays \
                   bounded and the counts stay exact.",
         example: "- {type: unique, column: email, mostly: 0.99}\n- {type: unique, columns: [customer_id, order_date]}",
