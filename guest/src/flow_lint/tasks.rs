@@ -244,7 +244,10 @@ fn check_string_list(path: &str, key: &str, value: &Value, findings: &mut Findin
     match value {
         Value::Sequence(items) => {
             for (index, entry) in items.iter().enumerate().filter(|(_, e)| !e.is_string()) {
-                findings.error(item(&field(path, key), index), format!("'{key}' entries are strings, found {}", kind(entry)));
+                findings.error(
+                    item(&field(path, key), index),
+                    format!("'{key}' entries are strings, found {}", kind(entry)),
+                );
             }
         }
         other => findings.error(field(path, key), format!("'{key}' must be a list of strings, found {}", kind(other))),

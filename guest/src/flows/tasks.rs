@@ -74,7 +74,8 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
     match config.task_runner {
         TaskRunner::Docker => {
             entries.push(("taskRunner".into(), Node::Map(vec![("type".into(), Node::str(DOCKER_RUNNER))])));
-            let image = python.as_ref().map_or_else(|| config.container_image.clone(), |p| p.image(&config.container_image));
+            let image =
+                python.as_ref().map_or_else(|| config.container_image.clone(), |p| p.image(&config.container_image));
             entries.push(("containerImage".into(), Node::Str(image)));
         }
         TaskRunner::Process => {

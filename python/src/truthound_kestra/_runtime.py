@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import math
+import time
 import importlib.metadata
 import os
 import threading
@@ -29,6 +31,8 @@ from .utils.exceptions import ConfigurationError, DataQualityError, EngineError,
 
 #: The WIT package version of the interfaces exported by the bundled component.
 WIT_VERSION = "0.1.0"
+#: Interval of the epoch ticker that enforces `timeout_seconds`.
+EPOCH_TICK_SECONDS = 0.1
 #: Memory a job may use, as the CLI's default `--memory-limit-mb`.
 DEFAULT_MEMORY_BYTES = 3 << 30
 
@@ -66,7 +70,14 @@ class Runtime:
         self.component = self._load(wasm or wasm_path())
         self.linker = component.Linker(self.engine)
         self.linker.add_wasip2()
-        self._ticker_lock = threading.Lock()
+        # One ticker per engine, as in the CLI: the epoch is engine-wide, each store's deadline
+        # counts ticks, so concurrent sessions keep their own timeouts.
+        threading.Thread(target=self._tick, name="truthound-epoch", daemon=True).start()
+
+    def _tick(self) -> None:
+        while True:
+            time.sleep(EPOCH_TICK_SECONDS)
+            self.engine.increment_epoch()
 
     def _load(self, wasm: Path) -> component.Component:
         data = wasm.read_bytes()
@@ -119,17 +130,14 @@ class Session:
         wasi = wasmtime.WasiConfig()
         wasi.stderr_custom = self.stderr.append
         self.store.set_wasi(wasi)
-        self.store.set_epoch_deadline(1)
+        self.store.set_epoch_deadline(max(1, math.ceil(timeout_seconds / EPOCH_TICK_SECONDS)))
         self.timeout_seconds = timeout_seconds
-        self._timer = threading.Timer(timeout_seconds, rt.engine.increment_epoch)
-        self._timer.daemon = True
-        self._timer.start()
         self.instance = rt.linker.instantiate(self.store, rt.component)
         self._functions: dict[tuple[str, str], component.Func] = {}
 
     def close(self) -> None:
-        """Stops the deadline timer."""
-        self._timer.cancel()
+        """Releases the store."""
+        self._functions.clear()
 
     def __enter__(self) -> "Session":
         return self
@@ -188,22 +196,36 @@ class Session:
         return EngineError(f"the engine failed in {name}: {detail}", operation=name)
 
 
-def _lower_bytes(data: bytes | bytearray | memoryview, slot: "ctypes._Pointer[Any]") -> None:
-    """Lowers a `list<u8>` with two vectorised copies instead of one ctypes call per byte.
+class _ByteImage:
+    """A reusable image of a `wasmtime_component_val_t` vector whose values are all `u8`.
 
-    wasmtime-py's generic lowering converts each byte through Python (about 0.4 MB/s); the C API
-    only takes a vector of tagged values, so this builds that vector's image in one buffer.
+    wasmtime-py's generic lowering converts each byte through ctypes (about 0.4 MB/s). The C API
+    only takes a vector of tagged 32-byte values, so this keeps one such vector with every tag
+    set and, per call, writes the payload bytes with one strided copy and hands the vector over
+    with one `memcpy` (`wasmtime_component_vallist_new`).
     """
-    count = len(data)
-    raw = ffi.wasmtime_component_vallist_t()
-    ffi.wasmtime_component_vallist_new_uninit(raw, count)
-    image = bytearray(count * _VAL_SIZE)
-    image[0::_VAL_SIZE] = bytes((_U8_KIND,)) * count
-    image[_PAYLOAD_OFFSET::_VAL_SIZE] = data
-    if count:
-        ctypes.memmove(raw.data, (ctypes.c_char * len(image)).from_buffer(image), len(image))
-    slot.contents.kind = ffi.WASMTIME_COMPONENT_LIST
-    slot.contents.of.list = raw
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._lock = threading.Lock()
+
+    def lower(self, data: bytes | bytearray | memoryview, slot: "ctypes._Pointer[Any]") -> None:
+        count = len(data)
+        raw = ffi.wasmtime_component_vallist_t()
+        with self._lock:
+            if len(self._buffer) < count * _VAL_SIZE:
+                self._buffer = bytearray(count * _VAL_SIZE)
+                self._buffer[0::_VAL_SIZE] = bytes((_U8_KIND,)) * count
+            self._buffer[_PAYLOAD_OFFSET:count * _VAL_SIZE:_VAL_SIZE] = data
+            if count:
+                ffi.wasmtime_component_vallist_new(raw, count, (_VAL * count).from_buffer(self._buffer))
+            else:
+                ffi.wasmtime_component_vallist_new_empty(raw)
+        slot.contents.kind = ffi.WASMTIME_COMPONENT_LIST
+        slot.contents.of.list = raw
+
+
+_lower_bytes = _ByteImage().lower
 
 
 def _unwrap(result_type: Any, value: Any, name: str) -> Any:

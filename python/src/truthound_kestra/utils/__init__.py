@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from .exceptions import ScriptError
 
 #: Rows per record batch fed to the engine.
-BATCH_ROWS = 65_536
+BATCH_ROWS = 16_384
 
 _REMOTE_SCHEMES = ("s3://", "gs://", "gcs://", "http://", "https://", "az://", "azure://", "abfs://")
 _FORMATS = {
