@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import contextlib
-from pathlib import Path
 
 import pytest
 
