@@ -27,6 +27,8 @@ const FLOW_TASK_LISTS: &[&str] = &["tasks", "errors", "finally", "afterExecution
 const CHILD_TASK_LISTS: &[&str] = &["tasks", "then", "else", "errors", "finally"];
 /// The package of script tasks, whose outputs are under `vars` (§3.5).
 const SCRIPTS_PACKAGE: &str = "io.kestra.plugin.scripts.";
+/// Python script tasks, with their Python-only properties.
+const PYTHON_PACKAGE: &str = "io.kestra.plugin.scripts.python.";
 /// The pre-0.17 package of core tasks, renamed to `io.kestra.plugin.core`.
 const LEGACY_CORE_PACKAGE: &str = "io.kestra.core.tasks.";
 /// Log levels of `logLevel`.
@@ -196,21 +198,62 @@ fn check_common_properties(task: &Value, path: &str, findings: &mut Findings) {
 
 /// `*.Commands` script tasks need `commands` (a list), `*.Script` tasks need `script`.
 fn check_script_body(task: &Value, script_type: &str, path: &str, findings: &mut Findings) {
-    if script_type.ends_with(".Commands") {
-        match task.get("commands") {
-            None => findings.error(field(path, "commands"), format!("{script_type} requires 'commands'")),
-            Some(Value::Sequence(_)) => {}
-            Some(other) => {
-                findings.error(field(path, "commands"), format!("'commands' must be a list, found {}", kind(other)))
-            }
-        }
-    } else if script_type.ends_with(".Script") && task.get("script").is_none() {
-        findings.error(field(path, "script"), format!("{script_type} requires 'script'"));
+    let (body, other) = if script_type.ends_with(".Commands") {
+        ("commands", "script")
+    } else if script_type.ends_with(".Script") {
+        ("script", "commands")
+    } else {
+        return;
+    };
+    match (body, task.get(body)) {
+        (_, None) => findings.error(field(path, body), format!("{script_type} requires '{body}'")),
+        ("commands", Some(value)) => check_string_list(path, "commands", value, findings),
+        (_, Some(Value::String(_))) => {}
+        (_, Some(value)) => findings.error(
+            field(path, body),
+            format!("'script' must be one string (a literal block `script: |`), found {}", kind(value)),
+        ),
+    }
+    if task.get(other).is_some() {
+        findings.error(field(path, other), format!("{script_type} has no '{other}'; it runs '{body}'"));
+    }
+    if let Some(value) = task.get("beforeCommands") {
+        check_string_list(path, "beforeCommands", value, findings);
+    }
+    if script_type.starts_with(PYTHON_PACKAGE) {
+        check_python_properties(task, path, findings);
     }
 }
 
-/// A ForEach: `values` (a list or an expression), an integer `concurrencyLimit` of 0 or more
-/// (0: every value at once), non-empty `tasks`; the deprecated loops' property names are errors.
+/// The Python-only properties of plugin-scripts 0.23+ (kestra-syntax.md §3.2).
+fn check_python_properties(task: &Value, path: &str, findings: &mut Findings) {
+    if let Some(value) = task.get("dependencies") {
+        check_string_list(path, "dependencies", value, findings);
+        findings.warning(
+            field(path, "dependencies"),
+            "'dependencies' needs plugin-scripts 0.23+; for Kestra 0.20 to 0.22 pip-install in beforeCommands",
+        );
+    }
+    string_field(task, path, "pythonVersion", findings);
+    check_enum_field(task, path, "packageManager", &["UV", "PIP"], findings);
+    check_bool_field(task, path, "dependencyCacheEnabled", findings);
+}
+
+/// Reports a `key` that is not a list of strings.
+fn check_string_list(path: &str, key: &str, value: &Value, findings: &mut Findings) {
+    match value {
+        Value::Sequence(items) => {
+            for (index, entry) in items.iter().enumerate().filter(|(_, e)| !e.is_string()) {
+                findings.error(
+                    item(&field(path, key), index),
+                    format!("'{key}' entries are strings, found {}", kind(entry)),
+                );
+            }
+        }
+        other => findings.error(field(path, key), format!("'{key}' must be a list of strings, found {}", kind(other))),
+    }
+}
+
 fn check_for_each(task: &Value, path: &str, findings: &mut Findings) {
     match task.get("values") {
         None => {

@@ -315,6 +315,11 @@ pub struct FlowConfig {
     pub sanitize_ids: bool,
     /// Run tasks without dependencies side by side in a `Parallel` task.
     pub parallel: bool,
+    /// Tasks become `python.Script` tasks using the Python package, on this Python (`3.11`).
+    pub python_version: Option<String>,
+    /// What their `beforeCommands` pip-installs (default: the package at this version; empty:
+    /// nothing, the image has it).
+    pub python_requirement: Option<String>,
 }
 
 impl Default for FlowConfig {
@@ -336,6 +341,8 @@ impl Default for FlowConfig {
             container_image: DEFAULT_CONTAINER_IMAGE.into(),
             sanitize_ids: false,
             parallel: false,
+            python_version: None,
+            python_requirement: None,
         }
     }
 }

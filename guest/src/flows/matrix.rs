@@ -141,6 +141,17 @@ pub fn matrix_cases() -> Vec<MatrixCase> {
             }
         }
     }
+    // The same flows with python.Script tasks (SLA gates run the CLI only).
+    let python: Vec<MatrixCase> = cases
+        .iter()
+        .filter(|case| case.params.sla.is_none())
+        .map(|case| MatrixCase {
+            label: format!("{}/python=3.11", case.label),
+            kind: case.kind,
+            params: FlowParams { python_version: Some("3.11".into()), ..case.params.clone() },
+        })
+        .collect();
+    cases.extend(python);
     cases
 }
 
@@ -275,6 +286,8 @@ pub fn serde_json_document(params: &FlowParams) -> String {
         ("sla", params.sla.as_ref().map(sla_document)),
         ("partitions", params.partitions.as_ref().map(|p| json!(p))),
         ("concurrency_limit", params.concurrency_limit.map(|n| json!(n))),
+        ("python_version", params.python_version.clone().map(Value::String)),
+        ("python_requirement", params.python_requirement.clone().map(Value::String)),
     ];
     for (key, value) in optional {
         if let Some(value) = value {

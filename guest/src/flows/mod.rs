@@ -1,6 +1,7 @@
 //! Kestra flow generation (the seed's `flows` module), valid for Kestra 0.20 to 1.x
-//! (see kestra-syntax.md): `shell.Commands` tasks running the `truthound-kestra` CLI, rules
-//! through `inputFiles`, context through `env`, results as `outputs.<task>.vars.<key>`.
+//! (see kestra-syntax.md): `shell.Commands` tasks running the `truthound-kestra` CLI (or, with
+//! `python_version`, `python.Script` tasks using the Python package), rules through
+//! `inputFiles`, context through `env`, results as `outputs.<task>.vars.<key>`.
 
 mod config;
 mod fanout;
@@ -8,6 +9,7 @@ mod ids;
 mod layout;
 #[doc(hidden)]
 pub mod matrix;
+mod python;
 mod render;
 mod sla;
 mod tasks;
@@ -25,6 +27,7 @@ pub use config::{
 pub use fanout::{FOR_EACH_TYPE, FanoutRole, PARTIAL_STATE, STATE_EXTENSION, STATE_GLOB};
 pub use ids::{IdKind, is_valid as is_valid_id, sanitize as sanitize_id};
 pub use layout::{DAG_TYPE, PARALLEL_TYPE};
+pub use python::{PYTHON_REQUIREMENT, PYTHON_SCRIPT_TYPE};
 pub use render::FlowGenerator;
 pub use serde_yaml_ng::Value as LabelValue;
 pub use sla::{FAIL_TYPE, KV_SET_TYPE, SLA_CONFIG_FILE, SLA_STATE_FILE, TaskSla};

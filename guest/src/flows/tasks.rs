@@ -2,6 +2,7 @@
 
 use super::config::{FlowConfig, RetryConfig, RetryPolicy, Rules, TaskConfig, TaskRunner, TaskType};
 use super::fanout::{FanoutRole, PARTIAL_STATE, STATE_GLOB, state_input_files};
+use super::python::{PYTHON_SCRIPT_TYPE, PythonTasks};
 use super::yaml::Node;
 use super::{FlowError, render::text};
 
@@ -64,14 +65,18 @@ fn rules_document(rules: &Rules) -> Result<String, String> {
 pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowError> {
     let task = &plan.task;
     let at = |name: &str| format!("tasks[{}].{name}", plan.index);
-    let mut entries = vec![("id".to_string(), Node::Str(plan.id.clone())), ("type".into(), Node::str(COMMANDS_TYPE))];
+    let python = PythonTasks::of(config)?;
+    let task_type = if python.is_some() { PYTHON_SCRIPT_TYPE } else { COMMANDS_TYPE };
+    let mut entries = vec![("id".to_string(), Node::Str(plan.id.clone())), ("type".into(), Node::str(task_type))];
     if !task.description.is_empty() {
         entries.push(("description".into(), text(&task.description)));
     }
     match config.task_runner {
         TaskRunner::Docker => {
             entries.push(("taskRunner".into(), Node::Map(vec![("type".into(), Node::str(DOCKER_RUNNER))])));
-            entries.push(("containerImage".into(), Node::Str(config.container_image.clone())));
+            let image =
+                python.as_ref().map_or_else(|| config.container_image.clone(), |p| p.image(&config.container_image));
+            entries.push(("containerImage".into(), Node::Str(image)));
         }
         TaskRunner::Process => {
             entries.push(("taskRunner".into(), Node::Map(vec![("type".into(), Node::str(PROCESS_RUNNER))])));
@@ -183,9 +188,24 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
     if !input_files.is_empty() {
         entries.push(("inputFiles".into(), Node::Map(input_files)));
     }
-    let commands = before_command.into_iter().chain([command]).map(Node::Str).collect();
-    entries.push(("commands".into(), Node::Seq(commands)));
-    entries.push(("outputFiles".into(), Node::Seq(output_files)));
+    match &python {
+        None => {
+            let commands = before_command.into_iter().chain([command]).map(Node::Str).collect();
+            entries.push(("commands".into(), Node::Seq(commands)));
+            entries.push(("outputFiles".into(), Node::Seq(output_files)));
+        }
+        Some(python) => {
+            // The script's results travel as outputs; only the learned rule file is a file.
+            let before: Vec<Node> = python.before_commands().into_iter().map(Node::Str).collect();
+            if !before.is_empty() {
+                entries.push(("beforeCommands".into(), Node::Seq(before)));
+            }
+            entries.push(("script".into(), text(&python.script(plan)?)));
+            if task.task_type == TaskType::Learn {
+                entries.push(("outputFiles".into(), Node::Seq(vec![Node::str(RULES_FILE)])));
+            }
+        }
+    }
     if task.timeout_seconds != 0.0 {
         entries.push(("timeout".into(), Node::Str(duration(task.timeout_seconds, &at("timeout_seconds"))?)));
     }

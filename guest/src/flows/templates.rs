@@ -69,6 +69,10 @@ pub struct FlowParams {
     pub partitions: Option<Vec<String>>,
     /// fanout: partitions checked at once (Kestra's `concurrencyLimit`; 0: all; default 8).
     pub concurrency_limit: Option<u32>,
+    /// Python `python.Script` tasks using the Python package instead of CLI tasks (`3.11`).
+    pub python_version: Option<String>,
+    /// What the Python tasks pip-install (see `FlowConfig::python_requirement`).
+    pub python_requirement: Option<String>,
 }
 
 impl Default for FlowParams {
@@ -97,6 +101,8 @@ impl Default for FlowParams {
             sla: None,
             partitions: None,
             concurrency_limit: None,
+            python_version: None,
+            python_requirement: None,
         }
     }
 }
@@ -148,6 +154,8 @@ fn base(params: &FlowParams, description: &str) -> FlowConfig {
         task_runner: params.task_runner,
         container_image: params.container_image.clone(),
         sanitize_ids: params.sanitize_ids,
+        python_version: params.python_version.clone(),
+        python_requirement: params.python_requirement.clone(),
         ..FlowConfig::default()
     }
 }

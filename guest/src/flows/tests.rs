@@ -162,13 +162,16 @@ fn every_matrix_flow_parses_back_to_its_configuration() {
         let is_dag = flow["tasks"][0]["type"].as_str() == Some(DAG_TYPE);
         assert_eq!(is_dag, graph, "{label}: Dag only for a real graph");
 
+        let python = params.python_version.is_some();
         for task in &tasks {
-            assert_eq!(task["type"].as_str(), Some(COMMANDS_TYPE), "{label}");
+            let task_type = if python { PYTHON_SCRIPT_TYPE } else { COMMANDS_TYPE };
+            assert_eq!(task["type"].as_str(), Some(task_type), "{label}");
             let runner = task["taskRunner"]["type"].as_str().unwrap();
             match params.task_runner {
                 TaskRunner::Docker => {
                     assert_eq!(runner, DOCKER_RUNNER);
-                    assert_eq!(task["containerImage"].as_str(), Some(DEFAULT_CONTAINER_IMAGE));
+                    let image = if python { "python:3.11-slim" } else { DEFAULT_CONTAINER_IMAGE };
+                    assert_eq!(task["containerImage"].as_str(), Some(image), "{label}");
                 }
                 TaskRunner::Process => {
                     assert_eq!(runner, PROCESS_RUNNER);
@@ -182,13 +185,23 @@ fn every_matrix_flow_parses_back_to_its_configuration() {
             assert_eq!(env["KESTRA_FLOW_ID"].as_str(), Some("{{ flow.id }}"));
             assert_eq!(env["KESTRA_NAMESPACE"].as_str(), Some("{{ flow.namespace }}"));
             assert_eq!(env["KESTRA_TASK_ID"].as_str(), Some("{{ task.id }}"));
-            for command in task["commands"].as_sequence().unwrap() {
-                let command = command.as_str().unwrap();
-                let reads_state = command == format!("printf '%s' \"$SLA_STATE\" > {SLA_STATE_FILE}");
-                assert!(command.starts_with("truthound-kestra ") || reads_state, "{label}: {command}");
-                assert!(!command.contains("{{"), "{label}: commands use $ENV only: {command}");
-            }
-            assert!(!task["outputFiles"].as_sequence().unwrap().is_empty());
+            let is_check = if python {
+                let script = task["script"].as_str().unwrap();
+                assert!(script.starts_with("import os\n") && !script.contains("{{"), "{label}: {script}");
+                let install = task["beforeCommands"][0].as_str().unwrap();
+                assert!(install.starts_with("pip install --quiet ") && install.contains(PYTHON_REQUIREMENT), "{label}");
+                assert!(task.get("commands").is_none(), "{label}");
+                script.contains("check_quality_script(")
+            } else {
+                for command in task["commands"].as_sequence().unwrap() {
+                    let command = command.as_str().unwrap();
+                    let reads_state = command == format!("printf '%s' \"$SLA_STATE\" > {SLA_STATE_FILE}");
+                    assert!(command.starts_with("truthound-kestra ") || reads_state, "{label}: {command}");
+                    assert!(!command.contains("{{"), "{label}: commands use $ENV only: {command}");
+                }
+                assert!(!task["outputFiles"].as_sequence().unwrap().is_empty());
+                task["commands"].as_sequence().unwrap().iter().any(|c| c.as_str().unwrap().contains(" check "))
+            };
             assert_eq!(task["timeout"].as_str(), Some("PT300S"));
             let retry = match (&params.retry, case.kind) {
                 (Some(r), _) => Some(r.clone()),
@@ -208,8 +221,7 @@ fn every_matrix_flow_parses_back_to_its_configuration() {
                     }
                 }
             }
-            let commands = task["commands"].as_sequence().unwrap();
-            if commands.iter().any(|c| c.as_str().unwrap().contains(" check ")) {
+            if is_check {
                 let rules = task["inputFiles"][RULES_FILE].as_str().unwrap();
                 match &params.rules {
                     Some(Rules::Document(text)) => assert_eq!(rules, text, "{label}"),
