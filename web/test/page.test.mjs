@@ -22,7 +22,9 @@ let page;
 before(async () => {
   server = await serve(webDir);
   browser = await chromium.launch({ executablePath: CHROMIUM });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error));
   const started = Date.now();
@@ -86,10 +88,17 @@ test('the form generates a check flow that the offline validator and the CLI acc
   assert.match(yaml, /type: in_set, column: status/);
   assert.equal(await page.textContent('#findings'), 'No problems: Kestra 0.20 to 1.x accepts this flow.');
 
+  // Download saves the YAML shown, named after the flow; the CLI's validator accepts it.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  assert.equal(download.suggestedFilename(), 'orders_daily.yml');
   const file = join(tempDir(), 'orders_daily.yml');
-  writeFileSync(file, yaml);
+  await download.saveAs(file);
+  assert.equal(readFileSync(file, 'utf8'), yaml);
   const validated = runCli(['flow', 'validate', file]);
   assert.equal(validated.code, 0, validated.stdout + validated.stderr);
+
+  await page.click('#copy');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), yaml);
 });
 
 test('every generator gives a flow the CLI validates, and findings follow the form as you type', async () => {
@@ -140,6 +149,15 @@ test('editing the rules re-checks the file; a Parquet file gives the CLI counts 
   await page.waitForFunction(() => document.querySelector('#check-result .summary')?.textContent.startsWith('orders.parquet'));
   await assertShowsCliResult(ORDERS_PARQUET, RULE_PRESETS.orders);
   await page.screenshot({ path: join(artifactsDir(), 'web-page.png'), fullPage: true });
+});
+
+test('the engine in the page reaches no file and no environment variable', async () => {
+  const report = await page.evaluate(async () => {
+    const engine = await import('./gen/browser/engine.js');
+    const { fileRead, environmentVariables } = engine.diagnostics.probeSandbox('/etc/passwd');
+    return { fileRead: fileRead.tag, environmentVariables };
+  });
+  assert.deepEqual(report, { fileRead: 'err', environmentVariables: 0 });
 });
 
 test('a file that cannot be read gets a clear message, not a broken page', async () => {
