@@ -8,6 +8,7 @@ use arrow_array::RecordBatch;
 use arrow_ipc::writer::StreamWriter;
 use arrow_schema::{ArrowError, SchemaRef};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::Compression;
 use std::io::Cursor;
 use std::sync::Arc;
 
@@ -60,11 +61,22 @@ fn read_delimited(data: &[u8], delimiter: u8, name: &str) -> Result<(SchemaRef, 
 fn read_parquet(data: Vec<u8>) -> Result<(SchemaRef, Vec<RecordBatch>), QualityError> {
     let parquet_error =
         |e: parquet::errors::ParquetError| QualityError::data(format!("not a readable Parquet file: {e}"));
-    let reader = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(data))
-        .map_err(parquet_error)?
-        .with_batch_size(BATCH_ROWS)
-        .build()
-        .map_err(parquet_error)?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(data)).map_err(parquet_error)?;
+    // zstd is a C library this build leaves out; say so instead of failing on the first page.
+    let zstd_column = builder
+        .metadata()
+        .row_groups()
+        .iter()
+        .flat_map(|group| group.columns())
+        .find(|column| matches!(column.compression(), Compression::ZSTD(_)));
+    if let Some(column) = zstd_column {
+        return Err(QualityError::data(format!(
+            "column {} is zstd-compressed, which this build cannot read; write the file with snappy \
+             (pyarrow's default; polars: compression=\"snappy\") or check it with the CLI",
+            column.column_path()
+        )));
+    }
+    let reader = builder.with_batch_size(BATCH_ROWS).build().map_err(parquet_error)?;
     let schema = arrow_array::RecordBatchReader::schema(&reader);
     let batches = reader
         .collect::<Result<Vec<_>, _>>()

@@ -14,6 +14,7 @@ import { artifactsDir, cliCheck, cliCounts, repoRoot, runCli, tempDir, webDir } 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ORDERS_CSV = join(repoRoot, 'examples', 'orders.csv');
 const ORDERS_PARQUET = join(webDir, 'test', 'fixtures', 'orders.parquet');
+const ORDERS_ZSTD_PARQUET = join(webDir, 'test', 'fixtures', 'orders.zstd.parquet');
 
 let server;
 let browser;
@@ -164,4 +165,10 @@ test('a file that cannot be read gets a clear message, not a broken page', async
   await page.setInputFiles('#data-file', { name: 'broken.parquet', mimeType: 'application/octet-stream', buffer: Buffer.from('PAR1 not really') });
   await page.waitForFunction(() => document.querySelector('#check-result .summary')?.textContent.startsWith('broken.parquet'));
   assert.match(await page.textContent('#check-result .summary'), /^broken\.parquet: not a readable Parquet file/);
+
+  // zstd pages (polars' default) are named as the reason, with a way out; the CLI reads them.
+  await page.setInputFiles('#data-file', ORDERS_ZSTD_PARQUET);
+  await page.waitForFunction(() => document.querySelector('#check-result .summary')?.textContent.startsWith('orders.zstd'));
+  assert.match(await page.textContent('#check-result .summary'), /column "order_id" is zstd-compressed.*snappy/);
+  assert.equal(cliCheck(ORDERS_ZSTD_PARQUET, RULE_PRESETS.orders).total_rows, 20);
 });
