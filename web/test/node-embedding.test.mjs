@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Float64, Int64, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { _setEnv } from '@bytecodealliance/preview2-shim/cli';
 import { _clearPreopens } from '@bytecodealliance/preview2-shim/filesystem';
+import { RULE_PRESETS } from '../flow-document.js';
 import { cliCheck, cliCounts, runCli, tempDir } from './support.mjs';
 
 // jco's Node shim is no sandbox: it passes the process environment and may open files.
@@ -85,6 +86,13 @@ test('a check over apache-arrow IPC, fed in two batches, counts what the data ho
   const file = join(tempDir(), 'orders.arrows');
   writeFileSync(file, tableToIPC(table, 'stream'));
   assert.deepEqual(counts, cliCounts(cliCheck(file, RULES)));
+});
+
+test("every rule preset of the page is a rule document the engine takes", () => {
+  for (const [name, rules] of Object.entries(RULE_PRESETS)) {
+    assert.doesNotThrow(() => engine.check.Checker.create(rules, CHECK_OPTIONS), name);
+    assert.ok(engine.check.Checker.create(rules, CHECK_OPTIONS).requiredColumns().length > 0, name);
+  }
 });
 
 test('a rule about a missing column is a quality-error naming it', () => {
