@@ -1,9 +1,12 @@
 //! The `truthound:quality` engine: rule documents, analyzers, rules and reports. Everything here
 //! is pure computation over Arrow data; the host does all I/O. On `wasm32` the crate also exports
-//! the WIT world `engine`; natively it is a plain library used by tests and benchmarks.
+//! the WIT world `engine` (with the `web` feature: world `browser`, which adds file decoding);
+//! natively it is a plain library used by tests and benchmarks.
 
 pub mod analyzers;
 pub mod checker;
+#[cfg(feature = "web")]
+pub mod decode;
 pub mod document;
 pub mod engines;
 pub mod flow_lint;

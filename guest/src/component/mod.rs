@@ -1,6 +1,10 @@
-//! The WIT world `engine`, exported from the plain-Rust engine. Only conversions live here.
+//! The WIT world `engine` (world `browser` with the `web` feature), exported from the
+//! plain-Rust engine. Only conversions live here.
 
+#[cfg(not(feature = "web"))]
 wit_bindgen::generate!({ world: "engine", path: "../wit" });
+#[cfg(feature = "web")]
+wit_bindgen::generate!({ world: "browser", path: "../wit" });
 
 /// Builds `$target` from `$source`, where the model and WIT records share field names: plain
 /// fields move, `lists` convert element by element, `mapped` fields go through a function.
@@ -17,6 +21,8 @@ macro_rules! convert_record {
     }};
 }
 
+#[cfg(feature = "web")]
+mod decode;
 mod flow_lint;
 mod flows;
 mod profile;
