@@ -19,10 +19,15 @@ fuzz_target!(|input: &[u8]| {
     if checker.feed_ipc(input.to_vec()).is_ok() {
         let _ = checker.finish();
     }
-    let mut declared = Checker::new("- {type: column_count, min: 1}", CheckOptions::default())
-        .expect("a valid rule document");
+    let mut declared =
+        Checker::new("- {type: column_count, min: 1}", CheckOptions::default()).expect("a valid rule document");
     let _ = declared.declare_source_schema_ipc(input.to_vec());
-    let options = ProfileOptions { include_histograms: true, infer_patterns: true, distinct_limit: 4, ..ProfileOptions::default() };
+    let options = ProfileOptions {
+        include_histograms: true,
+        infer_patterns: true,
+        distinct_limit: 4,
+        ..ProfileOptions::default()
+    };
     let mut profiler = Profiler::new(options).expect("valid profile options");
     if profiler.feed_ipc(input.to_vec()).is_ok() {
         let _ = profiler.finish();

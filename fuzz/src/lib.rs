@@ -2,8 +2,7 @@
 //! document fitted to whatever schema a fuzzed Arrow IPC stream declares.
 
 use arrow_array::{
-    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
-    TimestampMicrosecondArray,
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray, TimestampMicrosecondArray,
 };
 use arrow_schema::{DataType, Schema};
 use std::sync::Arc;
@@ -15,24 +14,54 @@ pub fn orders_ipc() -> Vec<u8> {
         ("order_id", Arc::new(Int64Array::from(vec![Some(1), Some(2), Some(2), None, Some(-7), Some(i64::MAX)]))),
         (
             "email",
-            Arc::new(StringArray::from(vec![Some("a@b.io"), Some("bad"), None, Some(""), Some("é@ü.de"), Some("a@b.io")])),
+            Arc::new(StringArray::from(vec![
+                Some("a@b.io"),
+                Some("bad"),
+                None,
+                Some(""),
+                Some("é@ü.de"),
+                Some("a@b.io"),
+            ])),
         ),
-        ("amount", Arc::new(Float64Array::from(vec![Some(1.5), Some(-2.0), Some(f64::NAN), None, Some(0.0), Some(1e300)]))),
+        (
+            "amount",
+            Arc::new(Float64Array::from(vec![Some(1.5), Some(-2.0), Some(f64::NAN), None, Some(0.0), Some(1e300)])),
+        ),
         ("country", Arc::new(StringArray::from(vec![Some("US"), Some("BR"), Some("USA"), None, Some("US"), Some("")]))),
         (
             "status",
-            Arc::new(StringArray::from(vec![Some("pending"), Some("shipped"), None, Some("lost"), Some("pending"), Some("")])),
+            Arc::new(StringArray::from(vec![
+                Some("pending"),
+                Some("shipped"),
+                None,
+                Some("lost"),
+                Some("pending"),
+                Some(""),
+            ])),
         ),
-        ("order_date", Arc::new(Date32Array::from(vec![Some(20_000), Some(-1), None, Some(20_001), Some(0), Some(20_000)]))),
+        (
+            "order_date",
+            Arc::new(Date32Array::from(vec![Some(20_000), Some(-1), None, Some(20_001), Some(0), Some(20_000)])),
+        ),
         (
             "shipped_at",
             Arc::new(
-                TimestampMicrosecondArray::from(vec![Some(1_700_000_000_000_000), None, Some(0), Some(-1), Some(5), Some(5)])
-                    .with_timezone("UTC"),
+                TimestampMicrosecondArray::from(vec![
+                    Some(1_700_000_000_000_000),
+                    None,
+                    Some(0),
+                    Some(-1),
+                    Some(5),
+                    Some(5),
+                ])
+                .with_timezone("UTC"),
             ),
         ),
         ("quantity", Arc::new(Int64Array::from(vec![Some(0), Some(3), Some(3), Some(-1), None, Some(i64::MIN)]))),
-        ("active", Arc::new(BooleanArray::from(vec![Some(true), None, Some(false), Some(true), Some(true), Some(false)]))),
+        (
+            "active",
+            Arc::new(BooleanArray::from(vec![Some(true), None, Some(false), Some(true), Some(true), Some(false)])),
+        ),
     ];
     let batch = RecordBatch::try_from_iter(columns).expect("the columns have one length");
     let mut bytes = Vec::new();
@@ -98,12 +127,15 @@ pub fn rules_for(schema: &Schema) -> String {
             ],
             _ => &[],
         };
-        rules.extend(specific.iter().map(|rule| format!("- {}", rule.replace("column: C", &format!("column: {column}")))));
+        rules.extend(
+            specific.iter().map(|rule| format!("- {}", rule.replace("column: C", &format!("column: {column}")))),
+        );
     }
     rules.join("\n")
 }
 
-/// `name` as a single-quoted YAML scalar (any text survives).
+/// `name` as a double-quoted scalar: a JSON string is one in YAML too, with every control
+/// character escaped (YAML refuses them raw, as the fuzzer found).
 fn yaml_quoted(name: &str) -> String {
-    format!("'{}'", name.replace('\'', "''"))
+    serde_json::to_string(name).expect("a string serializes")
 }
