@@ -45,7 +45,10 @@ pub fn check_frames(stream: &[u8]) -> Result<(), String> {
 /// Every buffer of a batch lies inside its body of `body_length` bytes.
 fn check_buffers(header: BatchHeader<'_>, body_length: usize) -> Result<(), String> {
     for (number, buffer) in header.buffers().into_iter().flatten().enumerate() {
-        let end = u64::try_from(buffer.offset()).ok().zip(u64::try_from(buffer.length()).ok()).and_then(|(o, l)| o.checked_add(l));
+        let end = u64::try_from(buffer.offset())
+            .ok()
+            .zip(u64::try_from(buffer.length()).ok())
+            .and_then(|(o, l)| o.checked_add(l));
         if !end.is_some_and(|end| end <= body_length as u64) {
             return Err(format!(
                 "buffer {number} (offset {}, length {}) lies outside the message body of {body_length} bytes",
