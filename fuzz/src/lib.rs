@@ -134,8 +134,18 @@ pub fn rules_for(schema: &Schema) -> String {
     rules.join("\n")
 }
 
-/// `name` as a double-quoted scalar: a JSON string is one in YAML too, with every control
-/// character escaped (YAML refuses them raw, as the fuzzer found).
+/// `name` as a YAML double-quoted scalar: YAML refuses control characters raw (DEL and C1 too,
+/// as the fuzzer found), so everything outside its printable set is escaped.
 fn yaml_quoted(name: &str) -> String {
-    serde_json::to_string(name).expect("a string serializes")
+    let mut quoted = String::from("\"");
+    for character in name.chars() {
+        match character {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'.. => quoted.push(character),
+            _ => quoted.push_str(&format!("\\U{:08X}", character as u32)),
+        }
+    }
+    quoted.push('"');
+    quoted
 }

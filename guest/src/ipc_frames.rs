@@ -49,7 +49,7 @@ fn check_buffers(header: BatchHeader<'_>, body_length: usize) -> Result<(), Stri
             .ok()
             .zip(u64::try_from(buffer.length()).ok())
             .and_then(|(o, l)| o.checked_add(l));
-        if !end.is_some_and(|end| end <= body_length as u64) {
+        if end.is_none_or(|end| end > body_length as u64) {
             return Err(format!(
                 "buffer {number} (offset {}, length {}) lies outside the message body of {body_length} bytes",
                 buffer.offset(),
