@@ -126,7 +126,9 @@ impl Runtime {
                 .pre
                 .instantiate(&mut session.store)
                 .and_then(|instance| plugin.check.load(&mut session.store, &instance));
-            session.plugin = Some((plugin.clone(), check.map_err(|e| session.trap_error("start", e))?));
+            let check =
+                check.map_err(plugin::load_error(&plugin.name, "cannot start (does it implement check-engine?)"))?;
+            session.plugin = Some((plugin.clone(), check));
         }
         Ok(session)
     }

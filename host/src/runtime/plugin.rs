@@ -132,7 +132,7 @@ fn cache_file_name(engine: &wasmtime::Engine, wasm: &[u8]) -> String {
 }
 
 /// An engine error at load time that names the plugin and says what is wrong with it.
-fn load_error(name: &str, problem: &'static str) -> impl Fn(wasmtime::Error) -> DataQualityError {
+pub(super) fn load_error(name: &str, problem: &'static str) -> impl Fn(wasmtime::Error) -> DataQualityError {
     let name = name.to_string();
     move |e| {
         DataQualityError::engine(
