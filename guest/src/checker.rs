@@ -405,6 +405,8 @@ pub(crate) fn decode_ipc(
     mut on_batch: impl FnMut(RecordBatch) -> Result<(), QualityError>,
 ) -> Result<SchemaRef, QualityError> {
     let fail = |e: arrow_schema::ArrowError| QualityError::data(format!("the Arrow IPC stream is invalid: {e}"));
+    crate::ipc_frames::check_frames(&bytes)
+        .map_err(|problem| QualityError::data(format!("the Arrow IPC stream is invalid: {problem}")))?;
     let mut buffer = Buffer::from_vec(bytes);
     let mut decoder = StreamDecoder::new();
     while !buffer.is_empty() {

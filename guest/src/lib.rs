@@ -12,6 +12,7 @@ pub mod engines;
 pub mod flow_lint;
 pub mod flows;
 pub mod formats;
+pub mod ipc_frames;
 pub mod json_syntax;
 pub mod learn;
 pub mod model;

@@ -122,9 +122,10 @@ impl CheckReport {
     }
 }
 
-/// How many engine instances a check runs: one per core (at most 4) with `parallel`.
-fn instance_count(config: &CheckConfig) -> u32 {
-    if !config.parallel {
+/// How many engine instances a check runs: one per core (at most 4) with `parallel`. An engine
+/// plugin always runs in one: its sharding and state merging are not ours to vouch for.
+fn instance_count(runtime: &Runtime, config: &CheckConfig) -> u32 {
+    if !config.parallel || runtime.plugin_name().is_some() {
         return 1;
     }
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4) as u32)
@@ -151,7 +152,7 @@ pub fn run_check(
     let started = Instant::now();
     // A file that cannot be split or opened is read whole: that read reports any error, after
     // the rules are checked, as without `parallel`.
-    let instances = instance_count(config) as usize;
+    let instances = instance_count(runtime, config) as usize;
     let ranges = if instances > 1 && suits_row_ranges(rule_document, config) {
         source::split_rows(uri, &ReadOptions::default(), instances).unwrap_or(None)
     } else {
@@ -224,7 +225,7 @@ pub(crate) fn check_shards(
 /// One session and checker per shard, each planning its share of the rules.
 fn start_shards(runtime: &Runtime, rule_document: &str, config: &CheckConfig) -> Result<Vec<Shard>, DataQualityError> {
     let limits = config.limits();
-    let shard_count = instance_count(config);
+    let shard_count = instance_count(runtime, config);
     (0..shard_count)
         .map(|shard_index| {
             let mut session = runtime.session(limits)?;

@@ -270,6 +270,15 @@ impl DataQualityError {
         DataQualityError::new(kind, message)
     }
 
+    /// This engine error reported as an error of the engine called `name` (a third-party engine
+    /// plugin) instead of ours; other errors are returned unchanged.
+    pub fn with_engine_name(mut self, name: &str) -> DataQualityError {
+        if let ErrorKind::Engine { engine_name, .. } = &mut self.kind {
+            *engine_name = some(name);
+        }
+        self
+    }
+
     /// An output (`output_type`: `file`, `stdout`, `kestra`) that could not be delivered.
     pub fn output(output_name: &str, output_type: &str, message: impl Into<String>) -> DataQualityError {
         DataQualityError::new(

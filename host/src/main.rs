@@ -14,7 +14,8 @@ use truthound_kestra::outputs::write_atomically;
 use truthound_kestra::partial_state::{PartialState, STATE_VERSION, StateIdentity, state_files};
 use truthound_kestra::profile::{LearnConfig, ProfileConfig, run_learn, run_profile};
 use truthound_kestra::runtime::{
-    GUEST_WASM, LearnOptions, ProfileOptions, ReportFormat, ReportSeverity, RuleFormat, Status,
+    Compilation, CompileCache, GUEST_WASM, LearnOptions, ProfileOptions, ReportFormat, ReportSeverity, RuleFormat,
+    Status,
 };
 use truthound_kestra::sla::run::CheckSla;
 use truthound_kestra::sla::violation_error;
@@ -54,6 +55,9 @@ enum Command {
         /// A host file the engine is asked to read (it must not be able to).
         #[arg(long, default_value = "/etc/passwd")]
         probe_file: String,
+        /// Also load this engine plugin and say how long that took (compiled or cached).
+        #[arg(long, value_name = "FILE.wasm")]
+        engine: Option<PathBuf>,
     },
 }
 
@@ -66,9 +70,11 @@ struct CheckArgs {
     /// a Great Expectations suite or a pandera schema.
     #[arg(long, short = 'r', value_name = "FILE", required_unless_present = "rule", conflicts_with = "rule")]
     rules: Option<PathBuf>,
-    /// What the rule document is written for (the seed's engine_name); reported as the engine.
-    #[arg(long = "engine", value_enum, default_value_t = RuleEngineArg::Truthound, aliases = ["engine-name", "engine_name"])]
-    rule_engine: RuleEngineArg,
+    /// What runs the rules: truthound, great_expectations (ge) or pandera (the seed's
+    /// engine_name: what the rule document is written for), or the path of a third-party engine
+    /// component (.wasm, world truthound:quality/check-engine) run in the same sandbox.
+    #[arg(long = "engine", value_name = "NAME|FILE.wasm", default_value = "truthound", value_parser = parse_engine, aliases = ["engine-name", "engine_name"])]
+    rule_engine: EngineChoice,
     /// One rule as JSON, e.g. '{"type":"not_null","column":"id"}'; repeat for more.
     #[arg(long, value_name = "JSON")]
     rule: Vec<String>,
@@ -287,6 +293,24 @@ enum RuleEngineArg {
     Pandera,
 }
 
+/// What `check --engine` names: one of our rule formats, or a plugin component.
+#[derive(Clone)]
+enum EngineChoice {
+    Rules(RuleEngineArg),
+    Plugin(PathBuf),
+}
+
+/// A rule format by name, else a path ending in `.wasm` or holding a `/`: a plugin.
+fn parse_engine(text: &str) -> Result<EngineChoice, String> {
+    if let Ok(rules) = RuleEngineArg::from_str(text, true) {
+        return Ok(EngineChoice::Rules(rules));
+    }
+    if text.ends_with(".wasm") || text.contains(std::path::MAIN_SEPARATOR) || text.contains('/') {
+        return Ok(EngineChoice::Plugin(PathBuf::from(text)));
+    }
+    Err("expected truthound, great_expectations (ge), pandera, or the path of an engine component (.wasm)".into())
+}
+
 impl RuleEngineArg {
     /// The rule format and the seed's engine name.
     fn select(self) -> (RuleFormat, &'static str) {
@@ -402,7 +426,7 @@ fn run(cli: Cli, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
             write_atomically(&output, GUEST_WASM)?;
             Ok(exit_code::SUCCESS)
         }
-        Command::Doctor { probe_file } => doctor(&probe_file),
+        Command::Doctor { probe_file, engine } => doctor(&probe_file, engine.as_deref()),
     }
 }
 
@@ -413,7 +437,16 @@ fn check(args: CheckArgs, loaded: &LoadedContext) -> Result<i32, DataQualityErro
         .ok_or_else(|| DataQualityError::configuration("rules", "give the rules with --rules FILE or --rule JSON"))?;
     // Read the SLA and its state first: a bad one stops the run before any work.
     let sla = args.verdict.sla()?;
-    let runtime = Runtime::new()?;
+    let runtime = match &args.rule_engine {
+        EngineChoice::Plugin(path) if args.emit_state.is_some() => {
+            return Err(DataQualityError::configuration(
+                "emit_state",
+                format!("--emit-state takes our engine: the states of {} cannot be merged", path.display()),
+            ));
+        }
+        EngineChoice::Plugin(path) => Runtime::with_engine_plugin(path, &CompileCache::from_env())?.0,
+        EngineChoice::Rules(_) => Runtime::new()?,
+    };
     if let Some(state_file) = &args.emit_state {
         return emit_state(&runtime, &args.uri, &rule_document, &config, state_file);
     }
@@ -608,9 +641,14 @@ fn print_protocol(outputs: &Value, metrics: &[Metric], summary: (LogLevel, Strin
 
 fn check_config(args: &CheckArgs) -> Result<CheckConfig, DataQualityError> {
     let mut config = args.verdict.config(&args.engine)?;
-    let (rule_format, engine_name) = args.rule_engine.select();
-    config.rule_format = rule_format;
-    config.engine_name = engine_name.into();
+    (config.rule_format, config.engine_name) = match &args.rule_engine {
+        EngineChoice::Rules(rules) => (rules.select().0, rules.select().1.into()),
+        // A plugin reads its own rule documents; it is reported by its file name.
+        EngineChoice::Plugin(path) => {
+            let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
+            (RuleFormat::Truthound, name)
+        }
+    };
     if args.parallel {
         config.parallel = true;
     }
@@ -861,7 +899,22 @@ fn status_word(status: Status) -> &'static str {
     }
 }
 
-fn doctor(probe_file: &str) -> Result<i32, DataQualityError> {
+fn doctor(probe_file: &str, plugin: Option<&Path>) -> Result<i32, DataQualityError> {
+    if let Some(path) = plugin {
+        let (runtime, load) = Runtime::with_engine_plugin(path, &CompileCache::from_env())?;
+        let how = match load.compilation {
+            Compilation::Compiled => "compiled",
+            Compilation::Cached => "taken from the compile cache",
+        };
+        let started = Instant::now();
+        runtime.session(Default::default())?;
+        println!(
+            "engine plugin: {} {how} in {:.2} ms, instantiated in {:.2} ms",
+            path.display(),
+            ms(load.elapsed),
+            ms(started.elapsed())
+        );
+    }
     let started = Instant::now();
     let runtime = Runtime::new()?;
     let loaded = started.elapsed();

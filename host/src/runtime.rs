@@ -2,10 +2,18 @@
 //! `Session` per job with its own store, memory limit and wall-clock deadline. The guest gets no
 //! network and no host environment; its only directory is an empty, private spill directory
 //! (`/spill`, removed with the session) where rules that count distinct values write them once
-//! they outgrow `Limits::spill_budget_bytes`.
+//! they outgrow `Limits::spill_budget_bytes`. A third-party engine plugin
+//! (`Runtime::with_engine_plugin`) runs the checks in the same sandbox, next to our engine, and
+//! then no spill directory is granted at all: a plugin sees no directory, network or environment.
+
+mod plugin;
 
 use crate::engine_config::engine_config;
 use crate::error::DataQualityError;
+use exports::truthound::quality::check;
+use plugin::Plugin;
+pub use plugin::{CACHE_ENV, Compilation, CompileCache, PluginLoad};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -70,6 +78,9 @@ const GUEST_SPILL_DIR: &str = "/spill";
 pub struct Runtime {
     engine: wasmtime::Engine,
     pre: EnginePre<HostState>,
+    linker: Linker<HostState>,
+    /// Runs the checks in place of our engine, which still renders their results.
+    plugin: Option<Arc<Plugin>>,
     ticker_stop: Arc<AtomicBool>,
 }
 
@@ -92,7 +103,22 @@ impl Runtime {
             EnginePre::new(pre).map_err(engine_error("the engine component does not export truthound:quality"))?;
         let ticker_stop = Arc::new(AtomicBool::new(false));
         spawn_epoch_ticker(engine.clone(), ticker_stop.clone());
-        Ok(Runtime { engine, pre, ticker_stop })
+        Ok(Runtime { engine, pre, linker, plugin: None, ticker_stop })
+    }
+
+    /// Our engine with the checks run by the third-party component at `path` instead, which
+    /// must implement the `check-engine` world; it gets the same sandbox and limits. Its
+    /// compiled code is taken from or written to `cache`.
+    pub fn with_engine_plugin(path: &Path, cache: &CompileCache) -> Result<(Runtime, PluginLoad), DataQualityError> {
+        let mut runtime = Runtime::new()?;
+        let (plugin, load) = Plugin::load(&runtime.engine, &runtime.linker, path, cache)?;
+        runtime.plugin = Some(Arc::new(plugin));
+        Ok((runtime, load))
+    }
+
+    /// The engine plugin's name (its file name), when checks run in a plugin.
+    pub fn plugin_name(&self) -> Option<&str> {
+        self.plugin.as_ref().map(|plugin| plugin.name.as_str())
     }
 
     /// A fresh, isolated instance with its own limits. After a trap a session is poisoned;
@@ -101,7 +127,8 @@ impl Runtime {
         let stderr = MemoryOutputPipe::new(GUEST_STDERR_CAPACITY);
         let mut wasi = WasiCtxBuilder::new();
         wasi.stderr(stderr.clone());
-        let spill_dir = grant_spill_dir(&mut wasi, limits.spill_budget_bytes)?;
+        let spill_budget = if self.plugin.is_some() { 0 } else { limits.spill_budget_bytes };
+        let spill_dir = grant_spill_dir(&mut wasi, spill_budget)?;
         let wasi = wasi.build();
         let state = HostState {
             wasi,
@@ -114,7 +141,18 @@ impl Runtime {
         store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
         store.epoch_deadline_trap();
         let bindings = self.pre.instantiate(&mut store).map_err(engine_error("cannot start the engine"))?;
-        Ok(Session { store, bindings, stderr, limits, started: Instant::now(), _spill_dir: spill_dir })
+        let mut session =
+            Session { store, bindings, plugin: None, stderr, limits, started: Instant::now(), _spill_dir: spill_dir };
+        if let Some(plugin) = &self.plugin {
+            let check = plugin
+                .pre
+                .instantiate(&mut session.store)
+                .and_then(|instance| plugin.check.load(&mut session.store, &instance));
+            let check =
+                check.map_err(plugin::load_error(&plugin.name, "cannot start (does it implement check-engine?)"))?;
+            session.plugin = Some((plugin.clone(), check));
+        }
+        Ok(session)
     }
 }
 
@@ -197,6 +235,8 @@ pub struct ProfilerHandle(ResourceAny);
 pub struct Session {
     store: Store<HostState>,
     bindings: Engine,
+    /// The plugin that runs the checks, and its `check` exports in this store.
+    plugin: Option<(Arc<Plugin>, check::Guest)>,
     stderr: MemoryOutputPipe,
     limits: Limits,
     started: Instant,
@@ -208,10 +248,7 @@ impl Session {
     /// Fails with the timeout error once the session's deadline has passed (checked by the host
     /// between calls; inside calls the epoch deadline interrupts the guest).
     pub fn check_deadline(&self) -> Result<(), DataQualityError> {
-        if self.started.elapsed() > self.limits.timeout {
-            return Err(self.timeout_error("run"));
-        }
-        Ok(())
+        self.check_deadline_for("run")
     }
 
     /// Time left before the deadline.
@@ -221,10 +258,28 @@ impl Session {
 
     fn timeout_error(&self, operation: &str) -> DataQualityError {
         let message = format!(
-            "the run exceeded its timeout of {} s and was stopped (raise it with --timeout)",
+            "{} exceeded its timeout of {} s and was stopped (raise it with --timeout)",
+            self.culprit("the run"),
             format_seconds(self.limits.timeout)
         );
-        DataQualityError::engine(operation, message, Some(("Timeout", "epoch deadline reached".into())))
+        self.named(DataQualityError::engine(operation, message, Some(("Timeout", "epoch deadline reached".into()))))
+    }
+
+    /// Who is to blame in an error message: the engine plugin by name when one runs the checks
+    /// (users must see whose fault it is), else `ours`.
+    fn culprit(&self, ours: &str) -> String {
+        match &self.plugin {
+            Some((plugin, _)) => format!("the engine plugin {}", plugin.name),
+            None => ours.into(),
+        }
+    }
+
+    /// `error` with the plugin's name as its engine name, when a plugin runs the checks.
+    fn named(&self, error: DataQualityError) -> DataQualityError {
+        match &self.plugin {
+            Some((plugin, _)) => error.with_engine_name(&plugin.name),
+            None => error,
+        }
     }
 
     /// Explains a failed guest call: a timeout, the memory limit, or a trap with the guest's
@@ -234,20 +289,21 @@ impl Session {
             return self.timeout_error(operation);
         }
         let trap = error.downcast_ref::<Trap>().map(|t| t.to_string()).unwrap_or_else(|| format!("{error:#}"));
+        let engine = self.culprit("the engine");
         if self.store.data().memory.denied {
             let message = format!(
-                "the engine hit its memory limit of {} MiB (raise it with --memory-limit)",
+                "{engine} hit its memory limit of {} MiB (raise it with --memory-limit)",
                 self.limits.memory_bytes >> 20
             );
-            return DataQualityError::engine(operation, message, Some(("MemoryLimit", trap)));
+            return self.named(DataQualityError::engine(operation, message, Some(("MemoryLimit", trap))));
         }
         let guest_said = String::from_utf8_lossy(&self.stderr.contents()).trim().to_string();
         let message = if guest_said.is_empty() {
-            format!("the engine stopped with a trap: {trap}")
+            format!("{engine} stopped with a trap: {trap}")
         } else {
-            format!("the engine stopped with a trap: {trap}; it said: {guest_said}")
+            format!("{engine} stopped with a trap: {trap}; it said: {guest_said}")
         };
-        DataQualityError::engine(operation, message, Some(("Trap", trap)))
+        self.named(DataQualityError::engine(operation, message, Some(("Trap", trap))))
     }
 
     /// Runs a guest call, turning traps into engine errors and guest errors into run errors.
@@ -257,10 +313,40 @@ impl Session {
         operation: &str,
         f: impl FnOnce(&Engine, &mut Store<HostState>) -> wasmtime::Result<Result<T, QualityError>>,
     ) -> Result<T, DataQualityError> {
+        self.check_deadline_for(operation)?;
+        let outcome = f(&self.bindings, &mut self.store);
+        self.settle(operation, outcome)
+    }
+
+    /// Runs a call of the `check` interface: the plugin's when one runs the checks, else ours.
+    fn call_check<T>(
+        &mut self,
+        operation: &str,
+        f: impl FnOnce(&check::Guest, &mut Store<HostState>) -> wasmtime::Result<Result<T, QualityError>>,
+    ) -> Result<T, DataQualityError> {
+        self.check_deadline_for(operation)?;
+        let check = match &self.plugin {
+            Some((_, check)) => check,
+            None => self.bindings.truthound_quality_check(),
+        };
+        let outcome = f(check, &mut self.store);
+        self.settle(operation, outcome)
+    }
+
+    fn check_deadline_for(&self, operation: &str) -> Result<(), DataQualityError> {
         if self.started.elapsed() > self.limits.timeout {
             return Err(self.timeout_error(operation));
         }
-        match f(&self.bindings, &mut self.store) {
+        Ok(())
+    }
+
+    /// A call's outcome: its value, the guest's error as a run error, or the trap explained.
+    fn settle<T>(
+        &mut self,
+        operation: &str,
+        outcome: wasmtime::Result<Result<T, QualityError>>,
+    ) -> Result<T, DataQualityError> {
+        match outcome {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => Err(DataQualityError::from_guest(error)),
             Err(trap) => Err(self.trap_error(operation, trap)),
@@ -273,48 +359,45 @@ impl Session {
         rule_document: &str,
         options: CheckOptions,
     ) -> Result<CheckerHandle, DataQualityError> {
-        self.call("create_checker", |b, s| b.truthound_quality_check().checker().call_create(s, rule_document, options))
-            .map(CheckerHandle)
+        self.call_check("create_checker", |c, s| c.checker().call_create(s, rule_document, options)).map(CheckerHandle)
     }
 
     /// Columns the checker's rules name.
     pub fn required_columns(&mut self, checker: CheckerHandle) -> Result<Vec<String>, DataQualityError> {
-        self.call("required_columns", |b, s| {
-            b.truthound_quality_check().checker().call_required_columns(s, checker.0).map(Ok)
-        })
+        self.call_check("required_columns", |c, s| c.checker().call_required_columns(s, checker.0).map(Ok))
     }
 
     /// Declares every column of the data (an Arrow IPC stream of the schema alone) before
     /// feeding only the required columns.
     pub fn declare_source_schema(&mut self, checker: CheckerHandle, ipc_schema: &[u8]) -> Result<(), DataQualityError> {
-        self.call("declare_source_schema", |b, s| {
-            b.truthound_quality_check().checker().call_declare_source_schema(s, checker.0, ipc_schema)
+        self.call_check("declare_source_schema", |c, s| {
+            c.checker().call_declare_source_schema(s, checker.0, ipc_schema)
         })
     }
 
     /// Feeds one Arrow IPC stream.
     pub fn feed(&mut self, checker: CheckerHandle, ipc_stream: &[u8]) -> Result<(), DataQualityError> {
-        self.call("feed", |b, s| b.truthound_quality_check().checker().call_feed(s, checker.0, ipc_stream))
+        self.call_check("feed", |c, s| c.checker().call_feed(s, checker.0, ipc_stream))
     }
 
     /// The checker's partial state.
     pub fn export_state(&mut self, checker: CheckerHandle) -> Result<Vec<u8>, DataQualityError> {
-        self.call("export_state", |b, s| b.truthound_quality_check().checker().call_export_state(s, checker.0))
+        self.call_check("export_state", |c, s| c.checker().call_export_state(s, checker.0))
     }
 
     /// Merges a partial state into the checker.
     pub fn merge_state(&mut self, checker: CheckerHandle, state: &[u8]) -> Result<(), DataQualityError> {
-        self.call("merge_state", |b, s| b.truthound_quality_check().checker().call_merge_state(s, checker.0, state))
+        self.call_check("merge_state", |c, s| c.checker().call_merge_state(s, checker.0, state))
     }
 
     /// Evaluates the rules.
     pub fn finish(&mut self, checker: CheckerHandle) -> Result<CheckResult, DataQualityError> {
-        self.call("finish", |b, s| b.truthound_quality_check().checker().call_finish(s, checker.0))
+        self.call_check("finish", |c, s| c.checker().call_finish(s, checker.0))
     }
 
     /// Joins the results of the shards of one check.
     pub fn combine_results(&mut self, shards: &[CheckResult]) -> Result<CheckResult, DataQualityError> {
-        self.call("combine_results", |b, s| b.truthound_quality_check().call_combine_results(s, shards))
+        self.call_check("combine_results", |c, s| c.call_combine_results(s, shards))
     }
 
     /// Renders a result (the guest owns report formats so every host renders alike).

@@ -70,7 +70,17 @@ impl Run {
 
 /// Runs the binary with `args` in `dir` and no terminal attached.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(binary()).args(args).current_dir(dir).output().expect("the binary runs");
+    run_with_env(dir, &[], args)
+}
+
+/// Runs the binary with `args` in `dir`, these environment variables set, no terminal attached.
+pub fn run_with_env(dir: &Path, env: &[(&str, &Path)], args: &[&str]) -> Run {
+    let mut command = Command::new(binary());
+    command.args(args).current_dir(dir);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("the binary runs");
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
