@@ -31,7 +31,7 @@ pub fn check_frames(stream: &[u8]) -> Result<(), String> {
         let body_length = usize::try_from(message.bodyLength())
             .map_err(|_| format!("message {index} declares a negative body length"))?;
         if let Some(schema) = message.header_as_schema() {
-            widths = buffer_widths(&arrow_ipc::convert::fb_to_schema(schema));
+            widths = arrow_ipc::convert::try_fb_to_schema(schema).ok().and_then(|schema| buffer_widths(&schema));
         }
         let (header, batch_widths) = match message.header_type() {
             MessageHeader::RecordBatch => (message.header_as_record_batch(), widths.as_deref()),
