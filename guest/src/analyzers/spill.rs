@@ -26,7 +26,7 @@ pub const SPILL_BUDGET_VARIABLE: &str = "TRUTHOUND_SPILL_BUDGET";
 const PARTITIONS: usize = 128;
 /// Bytes buffered per partition before they are written: a quarter of the budget shared by the
 /// partitions, within these bounds.
-const BUFFER_BYTES: std::ops::RangeInclusive<u64> = 4 * 1024..=64 * 1024;
+const BUFFER_BYTES: std::ops::RangeInclusive<u64> = 4 * 1024..=256 * 1024;
 const COUNT_FLAG: u32 = 1 << 31;
 
 /// Where and when to spill.
