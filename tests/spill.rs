@@ -105,3 +105,27 @@ fn a_temporary_directory_that_cannot_hold_the_spill_directory_is_a_clear_error()
     // Without spilling, no directory is needed.
     check(dir.path(), &missing, &["--memory-budget", "0"]).expect_code(1);
 }
+
+#[test]
+fn spill_directories_of_killed_runs_are_removed_and_live_ones_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    Table::generate(100, 10).write_parquet(&dir.path().join("data.parquet"));
+    std::fs::write(dir.path().join("rules.yaml"), RULES).unwrap();
+    // A killed run's directory: its lock file is held by nobody, spilled values are still there.
+    let abandoned = tmp.path().join("truthound-spill-killed");
+    std::fs::create_dir(&abandoned).unwrap();
+    std::fs::write(abandoned.join(".lock"), "").unwrap();
+    std::fs::write(abandoned.join("values-0-1.spill"), vec![0u8; 4096]).unwrap();
+    // A running session's directory: its lock is held (here by this test).
+    let live = tmp.path().join("truthound-spill-running");
+    std::fs::create_dir(&live).unwrap();
+    let lock = std::fs::File::create(live.join(".lock")).unwrap();
+    lock.try_lock().unwrap();
+    check(dir.path(), tmp.path(), &[]).expect_code(1);
+    assert!(!abandoned.exists(), "the killed run's spill directory is removed");
+    assert!(live.join(".lock").exists(), "a directory whose lock is held is kept");
+    drop(lock);
+    check(dir.path(), tmp.path(), &[]).expect_code(1);
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "once released, it goes too");
+}

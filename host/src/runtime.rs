@@ -7,6 +7,7 @@
 //! then no spill directory is granted at all: a plugin sees no directory, network or environment.
 
 mod plugin;
+mod spill_dir;
 
 use crate::engine_config::engine_config;
 use crate::error::DataQualityError;
@@ -17,11 +18,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use truthound_guest::analyzers::spill::{SPILL_BUDGET_VARIABLE, SPILL_DIR_VARIABLE};
 use wasmtime::component::{Component, Linker, ResourceAny};
 use wasmtime::{ResourceLimiter, Store, Trap};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{FsPerms, ResourceTable, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi::{ResourceTable, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 wasmtime::component::bindgen!({ world: "engine", path: "../wit", additional_derives: [PartialEq] });
 
@@ -128,7 +128,7 @@ impl Runtime {
         let mut wasi = WasiCtxBuilder::new();
         wasi.stderr(stderr.clone());
         let spill_budget = if self.plugin.is_some() { 0 } else { limits.spill_budget_bytes };
-        let spill_dir = grant_spill_dir(&mut wasi, spill_budget)?;
+        let spill_dir = spill_dir::grant(&mut wasi, spill_budget)?;
         let wasi = wasi.build();
         let state = HostState {
             wasi,
@@ -154,28 +154,6 @@ impl Runtime {
         }
         Ok(session)
     }
-}
-
-/// Creates a private spill directory in the system's temporary directory (`TMPDIR`) and grants
-/// it to the guest with the budget, unless the budget is 0.
-fn grant_spill_dir(
-    wasi: &mut WasiCtxBuilder,
-    budget_bytes: u64,
-) -> Result<Option<tempfile::TempDir>, DataQualityError> {
-    if budget_bytes == 0 {
-        return Ok(None);
-    }
-    let dir = tempfile::Builder::new().prefix("truthound-spill-").tempdir().map_err(|e| {
-        DataQualityError::engine(
-            "start",
-            format!("cannot create a spill directory in {}: {e}", std::env::temp_dir().display()),
-            None,
-        )
-    })?;
-    wasi.preopened_dir(dir.path(), GUEST_SPILL_DIR, FsPerms::ReadWrite)
-        .map_err(engine_error("cannot grant the engine its spill directory"))?;
-    wasi.env(SPILL_DIR_VARIABLE, GUEST_SPILL_DIR).env(SPILL_BUDGET_VARIABLE, budget_bytes.to_string());
-    Ok(Some(dir))
 }
 
 impl Drop for Runtime {
@@ -241,7 +219,7 @@ pub struct Session {
     limits: Limits,
     started: Instant,
     /// Removed (with whatever the engine spilled) when the session ends.
-    _spill_dir: Option<tempfile::TempDir>,
+    _spill_dir: Option<spill_dir::SpillDir>,
 }
 
 impl Session {
