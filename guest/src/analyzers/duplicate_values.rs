@@ -170,8 +170,7 @@ impl DuplicateValues {
             .map(|(id, (_, first_row))| (*first_row, id as u32))
             .chain(self.repeats.iter().copied())
             .collect();
-        rows.sort_unstable();
-        rows.truncate(self.sample_cap);
+        keep_lowest_rows(&mut rows, self.sample_cap);
         rows
     }
 
@@ -189,8 +188,7 @@ impl DuplicateValues {
             distinct += counter.values.len() as u64;
             let rows = counter.duplicate_rows();
             samples.extend(rows.into_iter().map(|(row, id)| (row, counter.values.get(id).to_vec())));
-            samples.sort_unstable_by_key(|(row, _)| *row);
-            samples.truncate(self.sample_cap);
+            keep_lowest_rows(&mut samples, self.sample_cap);
             Ok(())
         })?;
         let samples = samples.into_iter().map(|(row, key)| FailureSample { row, value: self.render(&key) }).collect();
@@ -208,16 +206,14 @@ impl DuplicateValues {
                 ids_in_all.push(all.observe(counter.values.get(id), count, first_row, 0));
             }
             all.repeats.extend(counter.repeats.iter().map(|&(row, id)| (row, ids_in_all[id as usize])));
-            all.repeats.sort_unstable();
-            all.repeats.truncate(self.sample_cap);
+            keep_lowest_rows(&mut all.repeats, self.sample_cap);
             Ok(())
         })?;
         for (row, key) in &self.spilled_repeats {
             let id = all.values.id_of(key).ok_or_else(|| QualityError::state("a spilled repeat lost its value"))?;
             all.repeats.push((*row, id));
         }
-        all.repeats.sort_unstable();
-        all.repeats.truncate(self.sample_cap);
+        keep_lowest_rows(&mut all.repeats, self.sample_cap);
         Ok(all)
     }
 
@@ -313,6 +309,12 @@ impl DuplicateValues {
     }
 }
 
+/// Keeps the `cap` entries with the lowest rows, in row order (each row occurs once).
+fn keep_lowest_rows<T>(rows: &mut Vec<(u64, T)>, cap: usize) {
+    rows.sort_unstable_by_key(|(row, _)| *row);
+    rows.truncate(cap);
+}
+
 impl Analyzer for DuplicateValues {
     fn update(&mut self, batch: &RecordBatch, rows_before: u64) -> Result<(), QualityError> {
         let arrays = self.columns.iter().map(|c| column(batch, c).cloned()).collect::<Result<Vec<_>, _>>()?;
@@ -400,8 +402,7 @@ impl Analyzer for DuplicateValues {
                 log.append(u64::from(self.values.tag(key)), key, first_row + rows_before, count)?;
             }
             self.spilled_repeats.extend(repeats.into_iter().map(|(row, key)| (row, key.to_vec())));
-            self.spilled_repeats.sort_unstable_by_key(|(row, _)| *row);
-            self.spilled_repeats.truncate(self.sample_cap);
+            keep_lowest_rows(&mut self.spilled_repeats, self.sample_cap);
             return Ok(());
         }
         for (key, (&count, &first_row)) in occurrences {
@@ -413,8 +414,7 @@ impl Analyzer for DuplicateValues {
             let id = self.values.id_of(key).ok_or_else(corrupt)?;
             self.repeats.push((row, id));
         }
-        self.repeats.sort_unstable();
-        self.repeats.truncate(self.sample_cap);
+        keep_lowest_rows(&mut self.repeats, self.sample_cap);
         self.spill_if_over_budget()
     }
 
