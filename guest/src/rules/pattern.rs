@@ -1,13 +1,16 @@
 //! `regex` and `not_regex`: string values must (not) contain a match of a regular expression.
 //! Like Great Expectations this is a search: anchor with `^...$` for a whole-value match.
 
+mod lanes;
+
 use super::{ParamDoc, Rule, RuleDoc, RuleType, Shape, Unexpected, ValueRule};
 use crate::analyzers::RowPredicate;
 use crate::document::RuleSpec;
-use crate::values::{ValueKind, string_mask, value_kind};
+use crate::values::{StringSlots, ValueKind, value_kind};
 use arrow_array::Array;
 use arrow_buffer::BooleanBuffer;
 use arrow_schema::DataType;
+use lanes::LaneMatcher;
 use regex::Regex;
 use serde_json::json;
 use std::rc::Rc;
@@ -66,7 +69,7 @@ fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> 
     } else {
         ("regex", format!("match /{pattern}/"))
     };
-    let predicate = PatternPredicate { regex, forbidden };
+    let predicate = PatternPredicate { lanes: LaneMatcher::new(&pattern), regex, forbidden };
     Ok(ValueRule::boxed(
         rule_type,
         column,
@@ -77,6 +80,8 @@ fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> 
 }
 
 struct PatternPredicate {
+    /// The fast matcher, for patterns a small DFA decides.
+    lanes: Option<LaneMatcher>,
     regex: Regex,
     forbidden: bool,
 }
@@ -98,7 +103,14 @@ impl RowPredicate for PatternPredicate {
     }
 
     fn unexpected(&self, array: &dyn Array) -> Result<BooleanBuffer, String> {
-        string_mask(array, |s| self.regex.is_match(s) == self.forbidden)
-            .ok_or_else(|| format!("has type {}; pattern rules need a string column", array.data_type()))
+        let slots = StringSlots::of(array)
+            .ok_or_else(|| format!("has type {}; pattern rules need a string column", array.data_type()))?;
+        Ok(match &self.lanes {
+            Some(lanes) => {
+                let matched = lanes.decide_all(array.len(), |i| slots.get(i).as_bytes());
+                BooleanBuffer::collect_bool(matched.len(), |i| matched[i] == self.forbidden)
+            }
+            None => slots.mask(|s| self.regex.is_match(s) == self.forbidden),
+        })
     }
 }
