@@ -56,6 +56,14 @@ fn spilled_unique_counts_equal_in_memory_counts_and_direct_computation() {
     let spilled = check(dir.path(), tmp.path(), &["--memory-budget", "1", "--output", "spilled.json"]);
     spilled.expect_code(1);
     assert_eq!(comparable(spilled.outputs()), comparable(in_memory.outputs()));
+    // Instances that each count and spill their part of the values, then exchange the counts.
+    let parallel = check(dir.path(), tmp.path(), &["--memory-budget", "1", "--parallel", "--output", "parallel.json"]);
+    parallel.expect_code(1);
+    assert_eq!(comparable(parallel.outputs()), comparable(in_memory.outputs()));
+    assert_eq!(
+        comparable(Value::from(rule_results(&dir.path().join("parallel.json")))),
+        comparable(Value::from(rule_results(&dir.path().join("memory.json"))))
+    );
     let results = rule_results(&dir.path().join("spilled.json"));
     assert_eq!(
         comparable(Value::from(results.clone())),

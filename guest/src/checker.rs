@@ -1,8 +1,12 @@
 //! A streaming check: rules planned into shared analyzers, fed Arrow IPC batches, merged with
 //! other partial states, finished into a result.
 
+mod shared_counts;
+
+use shared_counts::SharedCounts;
+
 use crate::analyzers::spill::SpillSettings;
-use crate::analyzers::{Analyzer, Metric, decode, encode};
+use crate::analyzers::{Analyzer, Metric, Part, decode, encode};
 use crate::document::{RuleDocument, RuleSpec};
 use crate::model::{CheckOptions, CheckResult, ErrorKind, QualityError, RuleResult, Status};
 use crate::rules::{Planner, Rule, Table, build_rule};
@@ -31,6 +35,8 @@ pub struct Checker {
     source_schema: Option<SchemaRef>,
     rows: u64,
     fingerprint: u64,
+    /// The counts shared with the other shards of a sharded check, if any.
+    shared_counts: Option<SharedCounts>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -73,9 +79,18 @@ impl Checker {
         }
         // Every shard builds every rule, so all shards report the same document errors.
         let mut specs = document.rules;
-        let all_rules = specs.iter_mut().map(build_rule).collect::<Result<Vec<_>, _>>()?;
-        let shards = assign_shards(&all_rules.iter().map(|r| r.cost()).collect::<Vec<_>>(), options.shard_count);
+        let mut all_rules = specs.iter_mut().map(build_rule).collect::<Result<Vec<_>, _>>()?;
         let mut planner = Planner::new(options.sample_failures);
+        let mut costs: Vec<u32> = all_rules.iter().map(|r| r.cost()).collect();
+        let mut shared_counts = None;
+        if options.shard_count > 1 {
+            let (document_plan, spread) = shared_counts::plan_document(&mut all_rules, options.sample_failures);
+            // A spread rule's work is on every shard alike; any shard can evaluate it.
+            costs.iter_mut().zip(spread).filter(|(_, spread)| *spread).for_each(|(cost, _)| *cost = 0);
+            let part = Part { index: options.shard_index, count: options.shard_count };
+            shared_counts = SharedCounts::plan(&document_plan, &mut planner, part, options.sample_failures);
+        }
+        let shards = assign_shards(&costs, options.shard_count);
         let mut kept_specs = Vec::new();
         let mut rules = Vec::new();
         let mut null_analyzers = Vec::new();
@@ -109,6 +124,7 @@ impl Checker {
             source_schema: None,
             rows: 0,
             fingerprint: fingerprint.finish(),
+            shared_counts,
         })
     }
 
@@ -123,7 +139,8 @@ impl Checker {
     /// `column_count`, ...) read the source schema, not the fed one.
     pub fn required_columns(&self) -> Vec<String> {
         let mut columns: Vec<String> = Vec::new();
-        for column in self.rules.iter().filter(|r| r.reads_values()).flat_map(|r| r.columns()) {
+        let split_columns = self.shared_counts.iter().flat_map(|shared| shared.columns()).map(String::as_str);
+        for column in self.rules.iter().filter(|r| r.reads_values()).flat_map(|r| r.columns()).chain(split_columns) {
             if !columns.iter().any(|c| c == column) {
                 columns.push(column.to_string());
             }
@@ -159,6 +176,7 @@ impl Checker {
 
     /// Feeds one record batch.
     pub fn feed_batch(&mut self, batch: &RecordBatch) -> Result<(), QualityError> {
+        self.refuse_rows_after_shard_part()?;
         self.bind_schema(batch.schema())?;
         for analyzer in &mut self.analyzers {
             analyzer.update(batch, self.rows)?;
@@ -205,6 +223,7 @@ impl Checker {
     /// Merges a state of a checker with the same rules and options; its rows count as coming
     /// after the rows seen so far.
     pub fn merge_state(&mut self, bytes: &[u8]) -> Result<(), QualityError> {
+        self.refuse_rows_after_shard_part()?;
         let state: CheckerState = decode(bytes, "checker")?;
         if state.format != STATE_FORMAT {
             return Err(QualityError::state(format!(
@@ -231,13 +250,45 @@ impl Checker {
         Ok(())
     }
 
+    /// In a sharded check (see `shared_counts`): finishes this shard's part of the shared
+    /// counts, after the last batch, and returns it for the other shards'
+    /// [`Checker::merge_shard_part`]. Empty (nothing to exchange) when nothing is shared.
+    pub fn finish_shard_part(&mut self) -> Result<Vec<u8>, QualityError> {
+        match &mut self.shared_counts {
+            Some(shared) => shared.finish_part(&self.analyzers),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Adds another shard's part of the shared counts (from its [`Checker::finish_shard_part`]).
+    /// A shard that shares counts finishes only once every other shard's part was added.
+    pub fn merge_shard_part(&mut self, bytes: &[u8]) -> Result<(), QualityError> {
+        match &mut self.shared_counts {
+            Some(shared) => shared.merge_part(bytes),
+            None if bytes.is_empty() => Ok(()),
+            None => Err(QualityError::state("this checker shares no counts, so it takes no parts of other shards")),
+        }
+    }
+
+    fn refuse_rows_after_shard_part(&self) -> Result<(), QualityError> {
+        match &self.shared_counts {
+            Some(shared) if shared.is_finished() => {
+                Err(QualityError::state("rows came after this shard's part of the counts was finished"))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Evaluates every rule over everything fed and merged.
     pub fn finish(&self) -> Result<CheckResult, QualityError> {
         let schema = self
             .schema
             .clone()
             .ok_or_else(|| QualityError::data("no data was fed to the check (not even a schema)"))?;
-        let metrics = self.analyzers.iter().map(|a| a.metric()).collect::<Result<Vec<Metric>, _>>()?;
+        let metrics = match &self.shared_counts {
+            Some(shared) => shared.metrics(&self.analyzers)?,
+            None => self.analyzers.iter().map(|a| a.metric()).collect::<Result<Vec<Metric>, _>>()?,
+        };
         let source = self.source_schema.as_ref().unwrap_or(&schema);
         let table = Table { rows: self.rows, schema: source, metrics: &metrics };
         let mut rule_results = Vec::with_capacity(self.rules.len());

@@ -209,28 +209,97 @@ fn states_of_other_rules_are_refused() {
     assert!(other.merge_state(b"garbage").unwrap_err().message.contains("corrupt"));
 }
 
+/// Checks `data` in `shard_count` shards (batches of 4096 rows) with the shard protocol: feed
+/// every shard, finish each one's part of the shared counts, add every other shard's part, finish
+/// and combine.
+fn run_shards(data: &RecordBatch, shard_count: u32, cap: u32, spill: Option<&SpillDir>) -> CheckResult {
+    let mut shards: Vec<Checker> = (0..shard_count)
+        .map(|shard_index| {
+            let options = CheckOptions { shard_count, shard_index, ..options(cap) };
+            let mut shard = Checker::spilling(RULES, options, spill.map(SpillDir::settings)).unwrap();
+            for offset in (0..data.num_rows()).step_by(4096) {
+                shard.feed_batch(&data.slice(offset, 4096.min(data.num_rows() - offset))).unwrap();
+            }
+            shard
+        })
+        .collect();
+    let parts: Vec<Vec<u8>> = shards.iter_mut().map(|shard| shard.finish_shard_part().unwrap()).collect();
+    let results = shards
+        .iter_mut()
+        .enumerate()
+        .map(|(index, shard)| {
+            for (other, part) in parts.iter().enumerate().filter(|(other, _)| *other != index) {
+                shard.merge_shard_part(part).unwrap_or_else(|e| panic!("shard {index} adding {other}: {e:?}"));
+            }
+            shard.finish().unwrap()
+        })
+        .collect();
+    let mut combined = truthound_guest::checker::combine_results(results).unwrap();
+    // Shards read only their columns, so only the order of the columns read may differ.
+    combined.columns_read.sort();
+    combined
+}
+
 #[test]
 fn shards_of_the_rules_combine_into_the_single_checker_result() {
     let data = table(20_000);
-    let whole = run_in_batches(&data, 4096, 7);
-    for shard_count in [1, 2, 3, 8, 20] {
-        let results: Vec<CheckResult> = (0..shard_count)
-            .map(|shard_index| {
-                let options = CheckOptions { shard_count, shard_index, ..options(7) };
-                let mut shard = Checker::new(RULES, options).unwrap();
-                for offset in (0..data.num_rows()).step_by(4096) {
-                    shard.feed_batch(&data.slice(offset, 4096.min(data.num_rows() - offset))).unwrap();
-                }
-                shard.finish().unwrap()
-            })
-            .collect();
-        let mut combined = truthound_guest::checker::combine_results(results).unwrap();
-        let mut expected = whole.clone();
-        // Shards read only their rules' columns, so only the set of columns read may differ.
-        combined.columns_read.sort();
-        expected.columns_read.sort();
-        assert_eq!(combined, expected, "{shard_count} shards");
+    for cap in SAMPLE_CAPS {
+        let mut whole = run_in_batches(&data, 4096, cap);
+        whole.columns_read.sort();
+        for shard_count in [1, 2, 3, 8, 20] {
+            assert_eq!(run_shards(&data, shard_count, cap, None), whole, "{shard_count} shards, {cap} samples");
+        }
     }
+}
+
+#[test]
+fn shards_that_spill_their_part_of_the_values_combine_into_the_same_result() {
+    let data = table(60_000);
+    let spill = SpillDir::new("shards", 16 << 10);
+    for cap in SAMPLE_CAPS {
+        let mut whole = run_in_batches(&data, 4096, cap);
+        whole.columns_read.sort();
+        for shard_count in [2, 3] {
+            assert_eq!(run_shards(&data, shard_count, cap, Some(&spill)), whole, "{shard_count} shards, {cap} samples");
+        }
+    }
+    assert_eq!(spill.files(), 0, "spilled files are removed with their checker");
+}
+
+#[test]
+fn every_shard_counts_its_part_of_the_values_and_needs_the_others_to_finish() {
+    let data = table(20_000);
+    let rules = "- {type: unique, column: email}\n- {type: regex, column: email, pattern: '@'}\n";
+    let shard = |shard_index| {
+        let options = CheckOptions { shard_count: 3, shard_index, ..options(7) };
+        let mut shard = Checker::new(rules, options).unwrap();
+        assert_eq!(shard.required_columns(), vec!["email".to_string()], "every shard reads the shared counts' columns");
+        shard.feed_batch(&data).unwrap();
+        shard
+    };
+    let (mut first, mut second, mut third) = (shard(0), shard(1), shard(2));
+    let error = first.finish().unwrap_err().message;
+    assert!(error.contains("add the parts of shards 1, 2 before finishing"), "{error}");
+    let (part_1, part_2) = (second.finish_shard_part().unwrap(), third.finish_shard_part().unwrap());
+    assert!(second.feed_batch(&data).unwrap_err().message.contains("after this shard's part"));
+    assert!(second.finish_shard_part().unwrap_err().message.contains("already finished"));
+    assert!(second.merge_shard_part(&part_1).unwrap_err().message.contains("its own part"));
+    first.merge_shard_part(&part_1).unwrap();
+    assert!(first.merge_shard_part(&part_1).unwrap_err().message.contains("added twice"));
+    let mut other_check =
+        Checker::new("- {type: unique, column: id}", CheckOptions { shard_count: 3, shard_index: 0, ..options(7) })
+            .unwrap();
+    assert!(other_check.merge_shard_part(&part_2).unwrap_err().message.contains("another check"));
+    assert!(first.merge_shard_part(b"garbage").unwrap_err().message.contains("corrupt"));
+    first.merge_shard_part(&part_2).unwrap();
+    let result = first.finish().unwrap();
+    let single = {
+        let mut single = Checker::new(rules, options(7)).unwrap();
+        single.feed_batch(&data).unwrap();
+        single.finish().unwrap()
+    };
+    assert_eq!(result.rule_results.len(), 2, "shard 0 evaluates both rules (they only count)");
+    assert_eq!(result.rule_results, single.rule_results);
 }
 
 #[test]

@@ -141,8 +141,9 @@ pub(crate) struct Shard {
 /// Checks the data at `uri` against `rule_document` (YAML or JSON text). With `parallel`, a
 /// Parquet or Arrow IPC file is split into contiguous row ranges, one sandboxed instance each,
 /// whose states merge in order, unless the rules keep every distinct value (their states cost
-/// as much to merge as to compute); otherwise the data is read once and the rules are spread
-/// over the instances by estimated cost. The result is the same either way.
+/// as much to merge as to compute); otherwise the data is read once and fed to every instance,
+/// which evaluate a share of the rules and count a part of the data for the counting analyzers
+/// (see `check_shards`). The result is the same either way.
 pub fn run_check(
     runtime: &Runtime,
     uri: &str,
@@ -183,7 +184,8 @@ pub(crate) fn run_info(started: Instant, config: &CheckConfig, source: String) -
 }
 
 /// Streams the data at `uri` through the shards and finishes each; the shards stay alive (their
-/// checkers can still export their states).
+/// checkers can still export their states). Several shards first exchange their parts of the
+/// shared counts (see the WIT `shard-parts`), each finished on its own thread.
 pub(crate) fn check_shards(
     runtime: &Runtime,
     uri: &str,
@@ -199,13 +201,14 @@ pub(crate) fn check_shards(
     }
     let read_options = ReadOptions { columns: Some(all_columns), batch_size: config.batch_size, format: None };
     let inputs = spawn_reader(uri.to_string(), read_options, shards.iter().map(|s| Some(s.columns.clone())).collect());
-    let outcomes: Vec<(Shard, Result<Option<CheckResult>, DataQualityError>)> = std::thread::scope(|scope| {
+    let sharded = shards.len() > 1;
+    let outcomes: Vec<(Shard, Result<Option<Vec<u8>>, DataQualityError>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = shards
             .into_iter()
             .zip(inputs)
             .map(|(mut shard, input)| {
                 scope.spawn(move || {
-                    let outcome = run_shard(&mut shard, &input);
+                    let outcome = feed_shard(&mut shard, &input, sharded);
                     (shard, outcome)
                 })
             })
@@ -214,18 +217,29 @@ pub(crate) fn check_shards(
     });
     // A failed shard makes the reader stop, so the other shards see their input end early:
     // report the failure, whichever shard it came from.
-    let (shards, outcomes): (Vec<Shard>, Vec<_>) = outcomes.into_iter().unzip();
-    let finished = outcomes.into_iter().collect::<Result<Vec<_>, DataQualityError>>()?;
-    let Some(results) = finished.into_iter().collect::<Option<Vec<CheckResult>>>() else {
+    let (mut shards, outcomes): (Vec<Shard>, Vec<_>) = outcomes.into_iter().unzip();
+    let fed = outcomes.into_iter().collect::<Result<Vec<_>, DataQualityError>>()?;
+    let Some(parts) = fed.into_iter().collect::<Option<Vec<Vec<u8>>>>() else {
         return Err(DataQualityError::load_data(uri, format!("{uri}: the reader stopped unexpectedly")));
     };
+    let mut results = Vec::with_capacity(shards.len());
+    for (index, shard) in shards.iter_mut().enumerate() {
+        for (other, part) in parts.iter().enumerate() {
+            if sharded && other != index {
+                shard.session.merge_shard_part(shard.checker, part)?;
+            }
+        }
+        results.push(shard.session.finish(shard.checker)?);
+    }
     Ok((shards, results))
 }
 
-/// One session and checker per shard, each planning its share of the rules.
+/// One session and checker per shard, each planning its share of the rules. The shards share
+/// the memory budget of values: each counts a part of them.
 fn start_shards(runtime: &Runtime, rule_document: &str, config: &CheckConfig) -> Result<Vec<Shard>, DataQualityError> {
-    let limits = config.limits();
     let shard_count = instance_count(runtime, config);
+    let mut limits = config.limits();
+    limits.spill_budget_bytes /= u64::from(shard_count);
     (0..shard_count)
         .map(|shard_index| {
             let mut session = runtime.session(limits)?;
@@ -243,12 +257,14 @@ fn start_shards(runtime: &Runtime, rule_document: &str, config: &CheckConfig) ->
         .collect()
 }
 
-/// Feeds one shard everything the reader sends it and finishes it. `None` means its input
-/// ended early because another shard failed (that shard reports the error).
-fn run_shard(
+/// Feeds one shard everything the reader sends it; with several shards, then finishes its part
+/// of the shared counts (empty without them). `None` means its input ended early because another
+/// shard failed (that shard reports the error).
+fn feed_shard(
     shard: &mut Shard,
     input: &Receiver<Result<Encoded, DataQualityError>>,
-) -> Result<Option<CheckResult>, DataQualityError> {
+    sharded: bool,
+) -> Result<Option<Vec<u8>>, DataQualityError> {
     loop {
         let next = match input.recv_timeout(shard.session.remaining()) {
             Ok(next) => next?,
@@ -262,7 +278,8 @@ fn run_shard(
         match next {
             Encoded::SourceSchema(ipc) => shard.session.declare_source_schema(shard.checker, &ipc)?,
             Encoded::Batch(ipc) => shard.session.feed(shard.checker, &ipc)?,
-            Encoded::End => return shard.session.finish(shard.checker).map(Some),
+            Encoded::End if sharded => return shard.session.finish_shard_part(shard.checker).map(Some),
+            Encoded::End => return Ok(Some(Vec::new())),
         }
     }
 }

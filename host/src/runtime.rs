@@ -127,6 +127,9 @@ impl Runtime {
         let stderr = MemoryOutputPipe::new(GUEST_STDERR_CAPACITY);
         let mut wasi = WasiCtxBuilder::new();
         wasi.stderr(stderr.clone());
+        // The host calls the engine synchronously, so its file operations (the spill) may block
+        // this thread instead of hopping through tokio's blocking pool for every 4 KiB.
+        wasi.allow_blocking_current_thread(true);
         let spill_budget = if self.plugin.is_some() { 0 } else { limits.spill_budget_bytes };
         let spill_dir = spill_dir::grant(&mut wasi, spill_budget)?;
         let wasi = wasi.build();
@@ -371,6 +374,17 @@ impl Session {
     /// Evaluates the rules.
     pub fn finish(&mut self, checker: CheckerHandle) -> Result<CheckResult, DataQualityError> {
         self.call_check("finish", |c, s| c.checker().call_finish(s, checker.0))
+    }
+
+    /// Finishes a shard's part of the counts shared in a sharded check (see the WIT
+    /// `shard-parts`).
+    pub fn finish_shard_part(&mut self, checker: CheckerHandle) -> Result<Vec<u8>, DataQualityError> {
+        self.call("finish_shard_part", |b, s| b.truthound_quality_shard_parts().call_finish_part(s, checker.0))
+    }
+
+    /// Adds another shard's part of the shared counts to a shard's checker.
+    pub fn merge_shard_part(&mut self, checker: CheckerHandle, part: &[u8]) -> Result<(), DataQualityError> {
+        self.call("merge_shard_part", |b, s| b.truthound_quality_shard_parts().call_merge_part(s, checker.0, part))
     }
 
     /// Joins the results of the shards of one check.

@@ -10,7 +10,11 @@
 //! out and every later occurrence is appended to a hash-partitioned log on disk instead; the
 //! metric then counts one partition at a time, with the same exact result in bounded memory.
 //! Analyzers that must list every value (the distinct-value rules) never spill.
+//!
+//! In a sharded check every shard runs the analyzer over all rows but counts only its own part
+//! of the values (see `shard_part`), so the parts' metrics add up to the whole.
 
+use super::shard_part::Part;
 use super::spill::{OccurrenceLog, SpillSettings, occurrences};
 use super::value_table::{Slot, ValueTable};
 use super::{Analyzer, Metric, RowsMetric, ValuesMetric, column, decode, encode, null_count};
@@ -51,19 +55,23 @@ pub struct DuplicateValues {
     spill_error: Option<QualityError>,
     /// The mean key length of the values held when they spilled, to size partition counters.
     spilled_key_bytes: usize,
+    /// The part of the values this analyzer counts (all when `None`).
+    part: Option<Part>,
 }
 
 /// How many keys are looked up together: enough independent memory reads to hide most of the
 /// latency of a table much larger than the cache.
 const PROBE_GROUP: usize = 16;
 
-/// A group of keys (copied), their rows and tags, waiting for one batched lookup.
+/// A group of keys (copied), their rows, tags and occurrence counts, waiting for one batched
+/// lookup.
 #[derive(Default)]
 struct PendingKeys {
     bytes: Vec<u8>,
     ends: [usize; PROBE_GROUP],
     rows: [u64; PROBE_GROUP],
     tags: [u32; PROBE_GROUP],
+    counts: [u64; PROBE_GROUP],
     len: usize,
     /// Where the touched slots are summed, so the reads cannot be optimised away.
     sink: u64,
@@ -84,6 +92,17 @@ impl DuplicateValues {
     /// Counts the values of `columns`, keeping `sample_cap` duplicate rows. With `list_values` the
     /// metric lists every value (and nothing spills); otherwise `spill` says where to and when.
     pub fn new(columns: &[String], sample_cap: u32, list_values: bool, spill: Option<SpillSettings>) -> Self {
+        Self::counting_part(columns, sample_cap, list_values, spill, None)
+    }
+
+    /// `new`, counting only the values of `part` (all values when `None`).
+    pub fn counting_part(
+        columns: &[String],
+        sample_cap: u32,
+        list_values: bool,
+        spill: Option<SpillSettings>,
+        part: Option<Part>,
+    ) -> Self {
         DuplicateValues {
             columns: columns.to_vec(),
             list_values,
@@ -101,16 +120,19 @@ impl DuplicateValues {
             spilled_repeats: Vec::new(),
             spill_error: None,
             spilled_key_bytes: 0,
+            part,
         }
     }
 
     /// An in-memory counter like this one (same columns, types and samples), to count a spilled
-    /// partition of `bytes` bytes (sized for it: a record holds at least 12 bytes besides its key).
+    /// partition of `bytes` bytes (sized for it: a record holds at least 16 bytes besides its key).
     fn partition_counter(&self, bytes: usize) -> DuplicateValues {
         let mut counter = DuplicateValues::new(&self.columns, self.sample_cap as u32, false, None);
         counter.data_types = self.data_types.clone();
-        let values = bytes / (12 + self.spilled_key_bytes.max(1));
+        let values = bytes / (16 + self.spilled_key_bytes.max(1));
         counter.values = ValueTable::with_capacity(values, bytes);
+        counter.counts = Vec::with_capacity(values);
+        counter.first_rows = Vec::with_capacity(values);
         counter
     }
 
@@ -129,7 +151,7 @@ impl DuplicateValues {
         let mut log = OccurrenceLog::new(settings);
         for id in 0..self.values.len() as u32 {
             let key = self.values.get(id);
-            log.append(u64::from(self.values.tag(key)), key, self.first_rows[id as usize], self.counts[id as usize])?;
+            log.append(self.values.tag(key), key, self.first_rows[id as usize], self.counts[id as usize])?;
         }
         self.spilled_repeats = self.repeats.iter().map(|&(row, id)| (row, self.values.get(id).to_vec())).collect();
         self.spilled_key_bytes = self.values.key_bytes() / self.values.len().max(1);
@@ -153,8 +175,9 @@ impl DuplicateValues {
             for occurrence in occurrences(bytes) {
                 let occurrence = occurrence?;
                 // Rows arrive in order within a partition, so the first repeats are the lowest.
-                counter.observe(occurrence.key, occurrence.count, occurrence.row, self.sample_cap);
+                counter.queue_tagged(occurrence.key, occurrence.tag, occurrence.row, occurrence.count);
             }
+            counter.flush();
             each(counter)
         })
     }
@@ -240,15 +263,36 @@ impl DuplicateValues {
         }
     }
 
-    /// Queues one occurrence of `key` at `row`; looks the group up once it is full.
+    /// Counts one occurrence of `key` at `row` if it is in this analyzer's part of the values:
+    /// queued for a grouped lookup, or appended to the log once the values spilled.
     #[inline]
     fn queue(&mut self, key: &[u8], row: u64) {
-        let tag = self.values.tag(key);
+        let hash = self.values.hash(key);
+        if self.part.is_some_and(|part| !part.owns_value(hash)) {
+            return;
+        }
+        self.evaluated += 1;
+        let tag = (hash >> 32) as u32;
+        match &mut self.log {
+            Some(log) => {
+                if let Err(error) = log.append(tag, key, row, 1) {
+                    self.spill_error.get_or_insert(error);
+                }
+            }
+            None => self.queue_tagged(key, tag, row, 1),
+        }
+    }
+
+    /// Queues `count` occurrences of `key` (tagged `tag`), the first at `row`; looks the group
+    /// up once it is full.
+    #[inline]
+    fn queue_tagged(&mut self, key: &[u8], tag: u32, row: u64, count: u64) {
         let pending = &mut self.pending;
         pending.bytes.extend_from_slice(key);
         pending.ends[pending.len] = pending.bytes.len();
         pending.rows[pending.len] = row;
         pending.tags[pending.len] = tag;
+        pending.counts[pending.len] = count;
         pending.len += 1;
         if pending.len == PROBE_GROUP {
             self.flush();
@@ -256,6 +300,7 @@ impl DuplicateValues {
     }
 
     /// Looks up every queued key: first all start slots (overlapping misses), then in order.
+    /// Keys are queued only while the values are in memory.
     fn flush(&mut self) {
         let mut pending = std::mem::take(&mut self.pending);
         for &tag in &pending.tags[..pending.len] {
@@ -264,16 +309,7 @@ impl DuplicateValues {
         let mut start = 0;
         for i in 0..pending.len {
             let key = &pending.bytes[start..pending.ends[i]];
-            match &mut self.log {
-                Some(log) => {
-                    if let Err(error) = log.append(u64::from(pending.tags[i]), key, pending.rows[i], 1) {
-                        self.spill_error.get_or_insert(error);
-                    }
-                }
-                None => {
-                    self.observe_tagged(key, pending.tags[i], 1, pending.rows[i], self.sample_cap);
-                }
-            }
+            self.observe_tagged(key, pending.tags[i], pending.counts[i], pending.rows[i], self.sample_cap);
             start = pending.ends[i];
         }
         pending.bytes.clear();
@@ -323,21 +359,15 @@ impl Analyzer for DuplicateValues {
         }
         let supported = match arrays.as_slice() {
             [array] => {
-                let nulls = null_count(array.as_ref());
-                self.evaluated += (array.len() - nulls) as u64;
-                nulls == array.len()
+                null_count(array.as_ref()) == array.len()
                     || for_each_value_key(array.as_ref(), |row, key| self.queue(key, rows_before + row as u64))
             }
             arrays => {
                 let arrays: Vec<&dyn arrow_array::Array> = arrays.iter().map(|a| a.as_ref()).collect();
                 let mut row_keys = std::mem::take(&mut self.row_keys);
-                let mut evaluated = 0;
-                let supported = for_each_row_key(&arrays, &mut row_keys, |row, key| {
-                    evaluated += 1;
-                    self.queue(key, rows_before + row as u64);
-                });
+                let supported =
+                    for_each_row_key(&arrays, &mut row_keys, |row, key| self.queue(key, rows_before + row as u64));
                 self.row_keys = row_keys;
-                self.evaluated += evaluated;
                 supported
             }
         };
@@ -399,7 +429,7 @@ impl Analyzer for DuplicateValues {
         let occurrences = keys.iter().zip(other.counts.iter().zip(&other.first_rows));
         if let Some(log) = &mut self.log {
             for (key, (&count, &first_row)) in occurrences {
-                log.append(u64::from(self.values.tag(key)), key, first_row + rows_before, count)?;
+                log.append(self.values.tag(key), key, first_row + rows_before, count)?;
             }
             self.spilled_repeats.extend(repeats.into_iter().map(|(row, key)| (row, key.to_vec())));
             keep_lowest_rows(&mut self.spilled_repeats, self.sample_cap);

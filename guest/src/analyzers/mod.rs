@@ -6,6 +6,7 @@ mod duplicate_values;
 mod null_rows;
 mod order_breaks;
 mod samples;
+mod shard_part;
 mod sorted_values;
 pub mod spill;
 mod unexpected_rows;
@@ -16,6 +17,7 @@ pub use duplicate_values::DuplicateValues;
 pub use null_rows::NullRows;
 pub use order_breaks::{Order, OrderBreaks};
 pub use samples::RowsState;
+pub use shard_part::{BatchTurns, Part};
 pub use sorted_values::{CollectValues, Interpolation, SortedValues};
 pub use unexpected_rows::{ColumnType, RowPredicate, RowsPredicate, SkipRows, UnexpectedRows};
 

@@ -7,9 +7,10 @@
 //! spills in `TRUTHOUND_SPILL_BUDGET` (bytes, shared by the run's value-keeping analyzers).
 //! Without them (other hosts, or `--memory-budget 0`) nothing spills and counts stay in memory.
 //!
-//! A record is `len: u32` (bit 31 set when a count follows), `row: u64`, `count: u64` (only when
-//! flagged; otherwise 1), then the key's bytes; little endian. Occurrences of one value always land
-//! in the same partition, in the order they were appended.
+//! A record is `len: u32` (bit 31 set when a count follows), `tag: u32` (the value's hash tag, so
+//! that counting a partition need not hash again), `row: u64`, `count: u64` (only when flagged;
+//! otherwise 1), then the key's bytes; little endian. Occurrences of one value always land in the
+//! same partition (chosen by the tag), in the order they were appended.
 
 use crate::model::QualityError;
 use std::fs::File;
@@ -55,6 +56,8 @@ impl SpillSettings {
 /// One occurrence record read back from a partition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Occurrence<'a> {
+    /// The value's hash tag, as appended.
+    pub tag: u32,
     /// The row of the (first) occurrence.
     pub row: u64,
     /// How many occurrences the record stands for.
@@ -90,18 +93,22 @@ impl OccurrenceLog {
         }
     }
 
-    /// Appends `count` occurrences of `key`, the first at `row`; `hash` picks the partition.
+    /// Appends `count` occurrences of `key`, the first at `row`; its hash `tag` picks the
+    /// partition.
     #[inline]
-    pub fn append(&mut self, hash: u64, key: &[u8], row: u64, count: u64) -> Result<(), QualityError> {
-        let partition = (hash as usize) & (PARTITIONS - 1);
+    pub fn append(&mut self, tag: u32, key: &[u8], row: u64, count: u64) -> Result<(), QualityError> {
+        let partition = (tag as usize) & (PARTITIONS - 1);
         let buffer = &mut self.buffers[partition];
-        let len = u32::try_from(key.len()).map_err(|_| QualityError::data("a value longer than 2 GiB"))?;
-        if count == 1 {
-            buffer.extend_from_slice(&len.to_le_bytes());
-            buffer.extend_from_slice(&row.to_le_bytes());
-        } else {
-            buffer.extend_from_slice(&(len | COUNT_FLAG).to_le_bytes());
-            buffer.extend_from_slice(&row.to_le_bytes());
+        let len = u32::try_from(key.len())
+            .ok()
+            .filter(|len| len & COUNT_FLAG == 0)
+            .ok_or_else(|| QualityError::data("a value longer than 2 GiB"))?;
+        let flagged = if count == 1 { len } else { len | COUNT_FLAG };
+        buffer.reserve(24 + key.len());
+        buffer.extend_from_slice(&flagged.to_le_bytes());
+        buffer.extend_from_slice(&tag.to_le_bytes());
+        buffer.extend_from_slice(&row.to_le_bytes());
+        if count != 1 {
             buffer.extend_from_slice(&count.to_le_bytes());
         }
         buffer.extend_from_slice(key);
@@ -178,6 +185,7 @@ pub fn occurrences(mut bytes: &[u8]) -> impl Iterator<Item = Result<Occurrence<'
 fn read_record(bytes: &[u8]) -> Option<(Occurrence<'_>, &[u8])> {
     let (len, rest) = bytes.split_first_chunk::<4>()?;
     let len = u32::from_le_bytes(*len);
+    let (tag, rest) = rest.split_first_chunk::<4>()?;
     let (row, mut rest) = rest.split_first_chunk::<8>()?;
     let mut count = 1;
     if len & COUNT_FLAG != 0 {
@@ -186,7 +194,7 @@ fn read_record(bytes: &[u8]) -> Option<(Occurrence<'_>, &[u8])> {
         rest = after;
     }
     let (key, rest) = rest.split_at_checked((len & !COUNT_FLAG) as usize)?;
-    Some((Occurrence { row: u64::from_le_bytes(*row), count, key }, rest))
+    Some((Occurrence { tag: u32::from_le_bytes(*tag), row: u64::from_le_bytes(*row), count, key }, rest))
 }
 
 #[cfg(test)]
@@ -198,18 +206,19 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("truthound-spill-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut log = OccurrenceLog::new(&SpillSettings { dir: dir.clone(), budget_bytes: 0 });
-        let mut expected: Vec<Vec<(u64, u64, Vec<u8>)>> = vec![Vec::new(); PARTITIONS];
+        let mut expected: Vec<Vec<(u32, u64, u64, Vec<u8>)>> = vec![Vec::new(); PARTITIONS];
         for i in 0..50_000u64 {
             let key = format!("value-{}", i % 7_000).into_bytes();
-            let hash = i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 7;
+            let tag = (i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 39) as u32;
             let count = if i % 11 == 0 { 3 } else { 1 };
-            log.append(hash, &key, i, count).unwrap();
-            expected[(hash as usize) & (PARTITIONS - 1)].push((i, count, key));
+            log.append(tag, &key, i, count).unwrap();
+            expected[(tag as usize) & (PARTITIONS - 1)].push((tag, i, count, key));
         }
         let mut partition = 0;
         log.for_each_partition(|bytes| {
-            let got: Vec<(u64, u64, Vec<u8>)> =
-                occurrences(bytes).map(|o| o.map(|o| (o.row, o.count, o.key.to_vec()))).collect::<Result<_, _>>()?;
+            let got: Vec<(u32, u64, u64, Vec<u8>)> = occurrences(bytes)
+                .map(|o| o.map(|o| (o.tag, o.row, o.count, o.key.to_vec())))
+                .collect::<Result<_, _>>()?;
             assert_eq!(got, expected[partition]);
             partition += 1;
             Ok(())
@@ -226,6 +235,7 @@ mod tests {
     fn a_truncated_record_is_an_error() {
         let mut bytes = Vec::new();
         bytes.extend_from_slice(&5u32.to_le_bytes());
+        bytes.extend_from_slice(&7u32.to_le_bytes());
         bytes.extend_from_slice(&9u64.to_le_bytes());
         bytes.extend_from_slice(b"abc");
         let records: Vec<_> = occurrences(&bytes).collect();

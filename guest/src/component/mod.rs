@@ -30,7 +30,7 @@ mod sla;
 
 use crate::model;
 use crate::report::{ReportFormat, RunInfo, render_check, render_learn, render_profile};
-use exports::truthound::quality::{check, diagnostics, report, types};
+use exports::truthound::quality::{check, diagnostics, report, shard_parts, types};
 use std::cell::RefCell;
 
 struct Component;
@@ -82,6 +82,16 @@ impl check::GuestChecker for CheckerResource {
 
     fn finish(&self) -> Result<types::CheckResult, types::QualityError> {
         self.0.borrow().finish().map(result_to_wit).map_err(error_to_wit)
+    }
+}
+
+impl shard_parts::Guest for Component {
+    fn finish_part(shard: check::CheckerBorrow<'_>) -> Result<Vec<u8>, types::QualityError> {
+        shard.get::<CheckerResource>().0.borrow_mut().finish_shard_part().map_err(error_to_wit)
+    }
+
+    fn merge_part(shard: check::CheckerBorrow<'_>, part: Vec<u8>) -> Result<(), types::QualityError> {
+        shard.get::<CheckerResource>().0.borrow_mut().merge_shard_part(&part).map_err(error_to_wit)
     }
 }
 

@@ -4,13 +4,14 @@
 
 use crate::analyzers::spill::SpillSettings;
 use crate::analyzers::{
-    Analyzer, CollectValues, ColumnStats, DuplicateValues, NullRows, Order, OrderBreaks, RowPredicate, RowsPredicate,
-    SkipRows, UnexpectedRows,
+    Analyzer, BatchTurns, CollectValues, ColumnStats, DuplicateValues, NullRows, Order, OrderBreaks, Part,
+    RowPredicate, RowsPredicate, SkipRows, UnexpectedRows,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// An analyzer to build.
+#[derive(Clone)]
 enum Request {
     Nulls(Vec<String>),
     Values(String, Rc<dyn RowPredicate>),
@@ -26,11 +27,58 @@ pub struct Planner {
     requests: Vec<Request>,
     index: HashMap<String, usize>,
     sample_cap: u32,
+    /// The analyzers adopted as this shard's part of shared counts, and the part.
+    part: Option<(Part, HashSet<usize>)>,
+}
+
+impl Request {
+    /// Whether the analyzer only counts (rows, nulls, unexpected values, occurrences of values
+    /// without listing them), so that shards can each count a part of the data and add up.
+    fn counts(&self) -> bool {
+        matches!(
+            self,
+            Request::Nulls(_) | Request::Values(..) | Request::Rows(..) | Request::Distinct { list: false, .. }
+        )
+    }
+
+    /// Columns the analyzer reads.
+    fn columns(&self) -> Vec<String> {
+        match self {
+            Request::Nulls(columns) | Request::Rows(columns, ..) | Request::Distinct { columns, .. } => columns.clone(),
+            Request::Values(column, _)
+            | Request::Order(column, _)
+            | Request::Stats { column, .. }
+            | Request::Collect(column) => vec![column.clone()],
+        }
+    }
 }
 
 impl Planner {
     pub fn new(sample_cap: u32) -> Self {
-        Planner { requests: Vec::new(), index: HashMap::new(), sample_cap }
+        Planner { requests: Vec::new(), index: HashMap::new(), sample_cap, part: None }
+    }
+
+    /// The keys of the analyzers that only count (see `Request::counts`), in request order.
+    pub fn counting_keys(&self) -> Vec<String> {
+        let mut keys: Vec<(usize, &String)> =
+            self.index.iter().filter(|(_, id)| self.requests[**id].counts()).map(|(key, &id)| (id, key)).collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|(_, key)| key.clone()).collect()
+    }
+
+    /// Whether every analyzer requested only counts, and there is at least one.
+    pub fn only_counts(&self) -> bool {
+        !self.requests.is_empty() && self.requests.iter().all(Request::counts)
+    }
+
+    /// Requests the analyzer `key` of `plan` as this shard's `part` of it: built to count only
+    /// the part's batches (row counts) or values (value counts). Returns its id and columns.
+    pub fn adopt_part(&mut self, plan: &Planner, key: &str, part: Part) -> (usize, Vec<String>) {
+        let request = plan.requests[plan.index[key]].clone();
+        let columns = request.columns();
+        let id = self.request(key.to_string(), || request, |_| {});
+        self.part.get_or_insert_with(|| (part, HashSet::new())).1.insert(id);
+        (id, columns)
     }
 
     /// The id of the analyzer `key`, requesting it with `make` the first time and widening an
@@ -76,8 +124,7 @@ impl Planner {
                 *listed |= list;
             }
         };
-        let key = format!("distinct\u{0}{}", columns.join("\u{0}"));
-        self.request(key, || Request::Distinct { columns: columns.to_vec(), list }, widen)
+        self.request(distinct_key(columns), || Request::Distinct { columns: columns.to_vec(), list }, widen)
     }
 
     /// Statistics of `column`, with exact moments if `moments`.
@@ -100,10 +147,14 @@ impl Planner {
         let cap = self.sample_cap;
         let spilling = self.requests.iter().filter(|r| matches!(r, Request::Distinct { list: false, .. })).count();
         let spill = spill.map(|settings| settings.shared_by(spilling));
+        let part_of = |id: usize| self.part.as_ref().filter(|(_, ids)| ids.contains(&id)).map(|(part, _)| *part);
+        let parts: Vec<Option<Part>> = (0..self.requests.len()).map(part_of).collect();
         self.requests
             .into_iter()
-            .map(|request| -> Box<dyn Analyzer> {
-                match request {
+            .zip(parts)
+            .map(|(request, part)| -> Box<dyn Analyzer> {
+                let by_batch = part.filter(|_| !matches!(request, Request::Distinct { .. }));
+                let analyzer: Box<dyn Analyzer> = match request {
                     Request::Nulls(columns) => Box::new(NullRows::new(&columns, cap)),
                     Request::Values(column, predicate) => Box::new(UnexpectedRows::values(&column, predicate, cap)),
                     Request::Rows(columns, skip, predicate) => {
@@ -111,12 +162,21 @@ impl Planner {
                     }
                     Request::Order(column, order) => Box::new(OrderBreaks::new(&column, order, cap)),
                     Request::Distinct { columns, list } => {
-                        Box::new(DuplicateValues::new(&columns, cap, list, spill.clone()))
+                        Box::new(DuplicateValues::counting_part(&columns, cap, list, spill.clone(), part))
                     }
                     Request::Stats { column, moments } => Box::new(ColumnStats::new(&column, moments)),
                     Request::Collect(column) => Box::new(CollectValues::new(&column)),
+                };
+                match by_batch {
+                    Some(part) => Box::new(BatchTurns::new(analyzer, part)),
+                    None => analyzer,
                 }
             })
             .collect()
     }
+}
+
+/// The key of the value counts of `columns`.
+fn distinct_key(columns: &[String]) -> String {
+    format!("distinct\u{0}{}", columns.join("\u{0}"))
 }
