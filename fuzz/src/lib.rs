@@ -4,8 +4,9 @@
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray, TimestampMicrosecondArray,
 };
-use arrow_schema::{DataType, Schema};
+use arrow_schema::Schema;
 use std::sync::Arc;
+use truthound_guest::values::{ValueKind, value_kind};
 
 /// An Arrow IPC stream of a few order rows with nulls, duplicates, NaN, negatives, empty and
 /// non-ASCII strings: the columns the rule reference's examples name.
@@ -91,8 +92,8 @@ pub fn rules_for(schema: &Schema) -> String {
         rules.push(format!("- {{type: unique, column: {column}}}"));
         rules.push(format!("- {{type: distinct_count_between, column: {column}, min: 1, max: 5}}"));
         rules.push(format!("- {{type: column_exists, column: {column}}}"));
-        let specific: &[&str] = match field.data_type() {
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => &[
+        let specific: &[&str] = match value_kind(field.data_type()) {
+            ValueKind::String => &[
                 "{type: regex, column: C, pattern: '^[a-z]+@[a-z]+\\.[a-z]{2,}$'}",
                 "{type: length_between, column: C, min: 1, max: 8}",
                 "{type: in_set, column: C, values: [pending, shipped, US]}",
@@ -101,31 +102,19 @@ pub fn rules_for(schema: &Schema) -> String {
                 "{type: starts_with, column: C, prefix: a}",
                 "{type: most_common_value_in_set, column: C, values: [a]}",
             ],
-            DataType::Int8
-            | DataType::Int16
-            | DataType::Int32
-            | DataType::Int64
-            | DataType::UInt8
-            | DataType::UInt16
-            | DataType::UInt32
-            | DataType::UInt64
-            | DataType::Float16
-            | DataType::Float32
-            | DataType::Float64
-            | DataType::Decimal128(_, _)
-            | DataType::Decimal256(_, _) => &[
+            ValueKind::Integer | ValueKind::Float | ValueKind::Decimal => &[
                 "{type: in_range, column: C, min: -10, max: 1000}",
                 "{type: greater_than, column: C, value: 0}",
                 "{type: increasing, column: C}",
                 "{type: quantile_between, column: C, quantiles: [0.5], ranges: [[0, 10]]}",
                 "{type: in_set, column: C, values: [1, 2, 3]}",
             ],
-            DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => &[
+            ValueKind::Date | ValueKind::Timestamp => &[
                 "{type: between, column: C, min: '2020-01-01', max: '2030-01-01'}",
                 "{type: increasing, column: C, strictly: true}",
                 "{type: freshness, column: C, max_age: 24h}",
             ],
-            _ => &[],
+            ValueKind::Boolean | ValueKind::Other => &[],
         };
         rules.extend(
             specific.iter().map(|rule| format!("- {}", rule.replace("column: C", &format!("column: {column}")))),
