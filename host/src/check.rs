@@ -294,8 +294,8 @@ pub(crate) enum Encoded {
     /// that schema rules see all columns while only the required ones are fed.
     SourceSchema(Vec<u8>),
     /// An Arrow IPC stream of the schema and one batch (or the schema alone when the data has no
-    /// rows, so the engine can still resolve columns).
-    Batch(Vec<u8>),
+    /// rows, so the engine can still resolve columns). Shards fed the same columns share it.
+    Batch(Arc<Vec<u8>>),
     /// Every batch was sent.
     End,
 }
@@ -324,9 +324,17 @@ pub(crate) fn spawn_reader(
             let mut sent_any = false;
             for batch in data.batches {
                 let batch = batch?;
+                let mut encoded: Vec<(&Option<Vec<usize>>, Arc<Vec<u8>>)> = Vec::new();
                 for (sender, projection) in senders.iter().zip(&projections) {
-                    let ipc =
-                        encode_ipc(&project(&data.schema, projection), Some(&project_batch(&batch, projection)?))?;
+                    let ipc = match encoded.iter().find(|(done, _)| *done == projection) {
+                        Some((_, ipc)) => ipc.clone(),
+                        None => {
+                            let batch = project_batch(&batch, projection)?;
+                            let ipc = Arc::new(encode_ipc(&project(&data.schema, projection), Some(&batch))?);
+                            encoded.push((projection, ipc.clone()));
+                            ipc
+                        }
+                    };
                     if sender.send(Ok(Encoded::Batch(ipc))).is_err() {
                         return Ok(());
                     }
@@ -335,7 +343,8 @@ pub(crate) fn spawn_reader(
             }
             for (sender, projection) in senders.iter().zip(&projections) {
                 if !sent_any {
-                    let _ = sender.send(Ok(Encoded::Batch(encode_ipc(&project(&data.schema, projection), None)?)));
+                    let ipc = encode_ipc(&project(&data.schema, projection), None)?;
+                    let _ = sender.send(Ok(Encoded::Batch(Arc::new(ipc))));
                 }
                 let _ = sender.send(Ok(Encoded::End));
             }
