@@ -88,6 +88,10 @@ pub fn compare_numbers(a: Number, b: Number) -> Option<Ordering> {
 
 /// Compares an integer with a float exactly (no rounding of large integers).
 fn compare_int_float(value: i128, bound: f64) -> Option<Ordering> {
+    // Integers up to 2^53 are exact as floats, so the float comparison is exact (None for NaN).
+    if value.unsigned_abs() <= 1 << 53 {
+        return (value as f64).partial_cmp(&bound);
+    }
     if bound.is_nan() {
         return None;
     }
@@ -742,6 +746,10 @@ mod tests {
         let big = (1i128 << 60) + 1;
         assert_eq!(compare_int_float(big, (1u64 << 60) as f64), Some(Ordering::Greater));
         assert_eq!(compare_int_float(0, f64::NAN), None);
+        // At 2^53 the float path is still exact; just above it the integer path takes over.
+        assert_eq!(compare_int_float(1 << 53, 9_007_199_254_740_992.0), Some(Ordering::Equal));
+        assert_eq!(compare_int_float((1 << 53) + 1, 9_007_199_254_740_992.0), Some(Ordering::Greater));
+        assert_eq!(compare_int_float(-(1 << 53) - 1, -9_007_199_254_740_992.0), Some(Ordering::Less));
         assert_eq!(compare_numbers(Number::Float(2.5), Number::Int(3)), Some(Ordering::Less));
         assert_eq!(compare_numbers(Number::Float((1u64 << 60) as f64), Number::Int(big)), Some(Ordering::Less));
         assert_eq!(compare_numbers(Number::Float(f64::NAN), Number::Float(f64::NAN)), None);
