@@ -1,8 +1,9 @@
 //! Remote sources end to end: a real S3-compatible server (moto, from the venv of
-//! `scripts/conformance-env`) and a small HTTP server on loopback, started by the tests. A remote
-//! object, a glob over several objects, and compressed data must give the same check result as
-//! the same data read locally; a missing object, wrong credentials and a connection dropped
-//! midway must give a clear error (exit 3), never a wrong result.
+//! `scripts/conformance-env`), the Azure Storage emulator (Azurite, from `scripts/azurite-env`)
+//! and a small HTTP server on loopback, started by the tests. A remote object, a glob over
+//! several objects, and compressed data must give the same check result as the same data read
+//! locally; a missing object, wrong credentials and a connection dropped midway must give a
+//! clear error (exit 3), never a wrong result.
 
 mod support;
 
@@ -23,7 +24,8 @@ const SECRET_KEY: &str = "testing";
 fn check(source: &str, environment: &[(&str, &str)]) -> Run {
     let mut command = Command::new(binary());
     command.args(["check", source, "--rules", RULES]).current_dir(repo_root());
-    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("AWS_")) {
+    let ambient = |name: &str| ["AWS_", "AZURE_", "AZURITE_"].iter().any(|prefix| name.starts_with(prefix));
+    for (name, _) in std::env::vars().filter(|(name, _)| ambient(name)) {
         command.env_remove(name);
     }
     command.envs(environment.iter().copied());
@@ -189,11 +191,7 @@ fn serve(mut stream: TcpStream, files: &HashMap<String, Vec<u8>>) {
 
 /// The moto venv of `scripts/conformance-env`.
 fn moto_venv() -> PathBuf {
-    let cache = match std::env::var_os("TRUTHOUND_CACHE") {
-        Some(cache) => PathBuf::from(cache),
-        None => PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/truthound-kestra"),
-    };
-    let venv = cache.join("conformance/moto");
+    let venv = cache_dir().join("conformance/moto");
     assert!(
         venv.join("bin/moto_server").is_file(),
         "{} is missing: run scripts/conformance-env (scripts/test does) to create the moto environment",
@@ -265,6 +263,91 @@ impl S3Server {
     }
 }
 
+// ---------------------------------------------------------------- Azurite's blob service
+
+/// The cache directory of the test environments (`TRUTHOUND_CACHE`, as the scripts use it).
+fn cache_dir() -> PathBuf {
+    match std::env::var_os("TRUTHOUND_CACHE") {
+        Some(cache) => PathBuf::from(cache),
+        None => PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/truthound-kestra"),
+    }
+}
+
+/// Azurite's blob service on a free loopback port, in memory, stopped when dropped. Its one
+/// account, `devstoreaccount1`, and key are the emulator's well-known ones, which object_store
+/// uses with `AZURE_STORAGE_USE_EMULATOR=true`.
+struct BlobServer {
+    endpoint: String,
+    process: Child,
+}
+
+impl Drop for BlobServer {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// Creates a container (argv[2]) and uploads blobs (name, local path pairs) to the emulator at
+/// argv[1], signing each request with the emulator's account key (Shared Key authorization).
+const AZURE_UPLOAD: &str = r#"
+import base64, hashlib, hmac, sys, urllib.request
+from email.utils import formatdate
+endpoint, container = sys.argv[1], sys.argv[2]
+account = "devstoreaccount1"
+key = base64.b64decode("Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==")
+def put(path, query, body, headers):
+    headers = dict(headers, **{"Content-Type": "application/octet-stream", "x-ms-date": formatdate(usegmt=True), "x-ms-version": "2021-08-06"})
+    canonical_headers = "".join(f"{k}:{v}\n" for k, v in sorted(headers.items()) if k.startswith("x-ms-"))
+    resource = f"/{account}/{account}/{path}" + "".join(f"\n{k}:{v}" for k, v in sorted(query.items()))
+    fields = ["PUT", "", "", str(len(body)) if body else "", "", headers["Content-Type"], "", "", "", "", "", ""]
+    to_sign = "\n".join(fields) + "\n" + canonical_headers + resource
+    signature = base64.b64encode(hmac.new(key, to_sign.encode(), hashlib.sha256).digest()).decode()
+    url = f"{endpoint}/{account}/{path}" + "".join(f"?{k}={v}" for k, v in query.items())
+    headers["Authorization"] = f"SharedKey {account}:{signature}"
+    urllib.request.urlopen(urllib.request.Request(url, data=body, method="PUT", headers=headers)).read()
+put(container, {"restype": "container"}, b"", {})
+for name, path in zip(sys.argv[3::2], sys.argv[4::2]):
+    put(f"{container}/{name}", {}, open(path, "rb").read(), {"x-ms-blob-type": "BlockBlob"})
+"#;
+
+impl BlobServer {
+    fn start() -> BlobServer {
+        let azurite = cache_dir().join("azurite/node_modules/.bin/azurite-blob");
+        assert!(azurite.is_file(), "{} is missing: run scripts/azurite-env (scripts/test does)", azurite.display());
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let process = Command::new(azurite)
+            .args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string(), "--inMemoryPersistence", "--silent"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("azurite-blob starts");
+        let server = BlobServer { endpoint: format!("http://127.0.0.1:{port}"), process };
+        for _ in 0..300 {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("azurite-blob did not start listening on port {port}");
+    }
+
+    /// Creates `container` and uploads `blobs` (name, local file).
+    fn upload(&self, container: &str, blobs: &[(&str, &Path)]) {
+        let mut command = Command::new(moto_venv().join("bin/python"));
+        command.args(["-c", AZURE_UPLOAD, &self.endpoint, container]);
+        for (name, path) in blobs {
+            command.arg(name).arg(path);
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "upload failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+
+    fn environment(&self) -> Vec<(&'static str, String)> {
+        vec![("AZURE_STORAGE_USE_EMULATOR", "true".into()), ("AZURITE_BLOB_STORAGE_URL", self.endpoint.clone())]
+    }
+}
+
 fn with<'a>(environment: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
     environment.iter().map(|(name, value)| (*name, value.as_str())).collect()
 }
@@ -325,6 +408,42 @@ fn wrong_credentials_are_a_clear_error() {
     let run = check("s3://data/orders.csv", &with(&environment));
     run.expect_code(3);
     assert!(run.stdout.contains("s3://data/orders.csv: access denied; check the credentials"), "{}", run.stdout);
+}
+
+#[test]
+fn azure_blobs_globs_and_compressed_data_give_the_local_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let (parquet, parts) = example_files(dir.path());
+    let csv = repo_root().join("examples/orders.csv");
+    let compressed = gzip(&csv, dir.path());
+    let expected = local_verdict(csv.to_str().unwrap());
+
+    let server = BlobServer::start();
+    let mut blobs: Vec<(String, &Path)> = vec![
+        ("orders.parquet".into(), parquet.as_path()),
+        ("orders.csv".into(), csv.as_path()),
+        ("orders.csv.gz".into(), compressed.as_path()),
+    ];
+    blobs.extend(parts.iter().map(|p| (format!("events/{}", p.file_name().unwrap().to_str().unwrap()), p.as_path())));
+    let blobs: Vec<(&str, &Path)> = blobs.iter().map(|(name, path)| (name.as_str(), *path)).collect();
+    server.upload("data", &blobs);
+    let environment = server.environment();
+    for source in
+        ["az://data/orders.parquet", "az://data/orders.csv", "az://data/orders.csv.gz", "az://data/events/part-*.csv"]
+    {
+        let run = check(source, &with(&environment));
+        run.expect_code(0);
+        assert_eq!(verdict(&run), expected, "{source}");
+    }
+
+    let missing = check("az://data/nope.parquet", &with(&environment));
+    missing.expect_code(3);
+    assert!(missing.stdout.contains("az://data/nope.parquet: no such object"), "{}", missing.stdout);
+    let mut wrong_key = environment.clone();
+    wrong_key.push(("AZURE_STORAGE_ACCOUNT_KEY", "d3Jvbmd3cm9uZ3dyb25nd3Jvbmc=".into()));
+    let denied = check("az://data/orders.csv", &with(&wrong_key));
+    denied.expect_code(3);
+    assert!(denied.stdout.contains("az://data/orders.csv: access denied; check the credentials"), "{}", denied.stdout);
 }
 
 #[test]
