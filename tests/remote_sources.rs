@@ -200,50 +200,54 @@ fn moto_venv() -> PathBuf {
     venv
 }
 
-/// A moto S3 server on a free loopback port, stopped when dropped.
-struct S3Server {
+/// A server process listening on a free loopback port, stopped when dropped: moto's S3 server
+/// or Azurite's blob service.
+struct LoopbackServer {
     endpoint: String,
     process: Child,
+    /// The environment that points the binary at this server.
+    environment: Vec<(&'static str, String)>,
 }
 
-impl Drop for S3Server {
+impl Drop for LoopbackServer {
     fn drop(&mut self) {
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
 }
 
-impl S3Server {
-    fn start() -> S3Server {
-        S3Server::start_with(&[])
-    }
-
-    fn start_with(environment: &[(&str, &str)]) -> S3Server {
+impl LoopbackServer {
+    /// Starts `program` with `arguments(port)` and `environment` on a free port and waits until
+    /// it listens; `client_environment(endpoint)` is what the binary needs to reach it.
+    fn start(
+        program: &Path,
+        arguments: impl FnOnce(&str) -> Vec<String>,
+        environment: &[(&str, &str)],
+        client_environment: impl FnOnce(&str) -> Vec<(&'static str, String)>,
+    ) -> LoopbackServer {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let process = Command::new(moto_venv().join("bin/moto_server"))
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let process = Command::new(program)
+            .args(arguments(&port.to_string()))
             .envs(environment.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("moto_server starts");
-        let server = S3Server { endpoint: format!("http://127.0.0.1:{port}"), process };
+            .unwrap_or_else(|e| panic!("{} does not start: {e}", program.display()));
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let environment = client_environment(&endpoint);
+        let server = LoopbackServer { endpoint, process, environment };
         for _ in 0..300 {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return server;
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        panic!("moto_server did not start listening on port {port}");
+        panic!("{} did not start listening on port {port}", program.display());
     }
 
-    /// Creates `bucket` and uploads `objects` (key, local file) with boto3.
-    fn upload(&self, bucket: &str, objects: &[(&str, &Path)]) {
-        let script = "import boto3, sys\n\
-            s3 = boto3.client('s3', endpoint_url=sys.argv[1], aws_access_key_id='testing', \
-            aws_secret_access_key='testing', region_name='us-east-1')\n\
-            s3.create_bucket(Bucket=sys.argv[2])\n\
-            for key, path in zip(sys.argv[3::2], sys.argv[4::2]):\n    s3.upload_file(path, sys.argv[2], key)\n";
+    /// Runs `script` in the moto venv's Python with the endpoint, `bucket` and the (key, local
+    /// file) pairs of `objects`: it creates the bucket and uploads them.
+    fn upload(&self, script: &str, bucket: &str, objects: &[(&str, &Path)]) {
         let mut command = Command::new(moto_venv().join("bin/python"));
         command.args(["-c", script, &self.endpoint, bucket]);
         for (key, path) in objects {
@@ -252,15 +256,26 @@ impl S3Server {
         let output = command.output().unwrap();
         assert!(output.status.success(), "upload failed: {}", String::from_utf8_lossy(&output.stderr));
     }
+}
 
-    fn environment(&self) -> Vec<(&'static str, String)> {
+/// Creates a bucket (argv[2]) on the S3 server at argv[1] and uploads objects (key, path pairs).
+const S3_UPLOAD: &str = "import boto3, sys\n\
+    s3 = boto3.client('s3', endpoint_url=sys.argv[1], aws_access_key_id='testing', \
+    aws_secret_access_key='testing', region_name='us-east-1')\n\
+    s3.create_bucket(Bucket=sys.argv[2])\n\
+    for key, path in zip(sys.argv[3::2], sys.argv[4::2]):\n    s3.upload_file(path, sys.argv[2], key)\n";
+
+/// moto's S3 server, with `environment`.
+fn s3_server(environment: &[(&str, &str)]) -> LoopbackServer {
+    let arguments = |port: &str| vec!["-H".into(), "127.0.0.1".into(), "-p".into(), port.into()];
+    LoopbackServer::start(&moto_venv().join("bin/moto_server"), arguments, environment, |endpoint| {
         vec![
-            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("AWS_ENDPOINT_URL", endpoint.into()),
             ("AWS_ACCESS_KEY_ID", ACCESS_KEY.into()),
             ("AWS_SECRET_ACCESS_KEY", SECRET_KEY.into()),
             ("AWS_REGION", "us-east-1".into()),
         ]
-    }
+    })
 }
 
 // ---------------------------------------------------------------- Azurite's blob service
@@ -273,19 +288,17 @@ fn cache_dir() -> PathBuf {
     }
 }
 
-/// Azurite's blob service on a free loopback port, in memory, stopped when dropped. Its one
-/// account, `devstoreaccount1`, and key are the emulator's well-known ones, which object_store
-/// uses with `AZURE_STORAGE_USE_EMULATOR=true`.
-struct BlobServer {
-    endpoint: String,
-    process: Child,
-}
-
-impl Drop for BlobServer {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-    }
+/// Azurite's blob service, in memory. Its one account, `devstoreaccount1`, and key are the
+/// emulator's well-known ones, which object_store uses with `AZURE_STORAGE_USE_EMULATOR=true`.
+fn blob_server() -> LoopbackServer {
+    let azurite = cache_dir().join("azurite/node_modules/.bin/azurite-blob");
+    assert!(azurite.is_file(), "{} is missing: run scripts/azurite-env (scripts/test does)", azurite.display());
+    let arguments = |port: &str| {
+        ["--blobHost", "127.0.0.1", "--blobPort", port, "--inMemoryPersistence", "--silent"].map(String::from).to_vec()
+    };
+    LoopbackServer::start(&azurite, arguments, &[], |endpoint| {
+        vec![("AZURE_STORAGE_USE_EMULATOR", "true".into()), ("AZURITE_BLOB_STORAGE_URL", endpoint.into())]
+    })
 }
 
 /// Creates a container (argv[2]) and uploads blobs (name, local path pairs) to the emulator at
@@ -311,43 +324,6 @@ for name, path in zip(sys.argv[3::2], sys.argv[4::2]):
     put(f"{container}/{name}", {}, open(path, "rb").read(), {"x-ms-blob-type": "BlockBlob"})
 "#;
 
-impl BlobServer {
-    fn start() -> BlobServer {
-        let azurite = cache_dir().join("azurite/node_modules/.bin/azurite-blob");
-        assert!(azurite.is_file(), "{} is missing: run scripts/azurite-env (scripts/test does)", azurite.display());
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let process = Command::new(azurite)
-            .args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string(), "--inMemoryPersistence", "--silent"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("azurite-blob starts");
-        let server = BlobServer { endpoint: format!("http://127.0.0.1:{port}"), process };
-        for _ in 0..300 {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return server;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!("azurite-blob did not start listening on port {port}");
-    }
-
-    /// Creates `container` and uploads `blobs` (name, local file).
-    fn upload(&self, container: &str, blobs: &[(&str, &Path)]) {
-        let mut command = Command::new(moto_venv().join("bin/python"));
-        command.args(["-c", AZURE_UPLOAD, &self.endpoint, container]);
-        for (name, path) in blobs {
-            command.arg(name).arg(path);
-        }
-        let output = command.output().unwrap();
-        assert!(output.status.success(), "upload failed: {}", String::from_utf8_lossy(&output.stderr));
-    }
-
-    fn environment(&self) -> Vec<(&'static str, String)> {
-        vec![("AZURE_STORAGE_USE_EMULATOR", "true".into()), ("AZURITE_BLOB_STORAGE_URL", self.endpoint.clone())]
-    }
-}
-
 fn with<'a>(environment: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
     environment.iter().map(|(name, value)| (*name, value.as_str())).collect()
 }
@@ -366,7 +342,7 @@ fn s3_objects_globs_and_compressed_data_give_the_local_result() {
     let local_glob = format!("{}/part-*.csv", dir.path().display());
     assert_eq!(local_verdict(&local_glob), expected, "local glob");
 
-    let server = S3Server::start();
+    let server = s3_server(&[]);
     let mut objects: Vec<(String, &Path)> = vec![
         ("orders.parquet".into(), parquet.as_path()),
         ("orders.csv".into(), csv.as_path()),
@@ -375,8 +351,8 @@ fn s3_objects_globs_and_compressed_data_give_the_local_result() {
     objects.extend(parts.iter().map(|p| (format!("events/{}", p.file_name().unwrap().to_str().unwrap()), p.as_path())));
     objects.push(("events/_SUCCESS".into(), csv.as_path()));
     let objects: Vec<(&str, &Path)> = objects.iter().map(|(k, p)| (k.as_str(), *p)).collect();
-    server.upload("data", &objects);
-    let environment = server.environment();
+    server.upload(S3_UPLOAD, "data", &objects);
+    let environment = server.environment.clone();
     for source in [
         "s3://data/orders.parquet",
         "s3://data/orders.csv",
@@ -401,8 +377,8 @@ fn s3_objects_globs_and_compressed_data_give_the_local_result() {
 fn wrong_credentials_are_a_clear_error() {
     // With INITIAL_NO_AUTH_ACTION_COUNT=0 moto checks signatures against its IAM users like S3
     // does, so the bucket is made with the root credentials it knows and read with a wrong key.
-    let server = S3Server::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]);
-    let mut environment = server.environment();
+    let server = s3_server(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]);
+    let mut environment = server.environment.clone();
     environment.retain(|(name, _)| *name != "AWS_ACCESS_KEY_ID");
     environment.push(("AWS_ACCESS_KEY_ID", "AKIAWRONGWRONGWRONG0".into()));
     let run = check("s3://data/orders.csv", &with(&environment));
@@ -418,7 +394,7 @@ fn azure_blobs_globs_and_compressed_data_give_the_local_result() {
     let compressed = gzip(&csv, dir.path());
     let expected = local_verdict(csv.to_str().unwrap());
 
-    let server = BlobServer::start();
+    let server = blob_server();
     let mut blobs: Vec<(String, &Path)> = vec![
         ("orders.parquet".into(), parquet.as_path()),
         ("orders.csv".into(), csv.as_path()),
@@ -426,8 +402,8 @@ fn azure_blobs_globs_and_compressed_data_give_the_local_result() {
     ];
     blobs.extend(parts.iter().map(|p| (format!("events/{}", p.file_name().unwrap().to_str().unwrap()), p.as_path())));
     let blobs: Vec<(&str, &Path)> = blobs.iter().map(|(name, path)| (name.as_str(), *path)).collect();
-    server.upload("data", &blobs);
-    let environment = server.environment();
+    server.upload(AZURE_UPLOAD, "data", &blobs);
+    let environment = server.environment.clone();
     for source in
         ["az://data/orders.parquet", "az://data/orders.csv", "az://data/orders.csv.gz", "az://data/events/part-*.csv"]
     {
