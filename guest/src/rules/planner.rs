@@ -124,7 +124,8 @@ impl Planner {
                 *listed |= list;
             }
         };
-        self.request(distinct_key(columns), || Request::Distinct { columns: columns.to_vec(), list }, widen)
+        let key = format!("distinct\u{0}{}", columns.join("\u{0}"));
+        self.request(key, || Request::Distinct { columns: columns.to_vec(), list }, widen)
     }
 
     /// Statistics of `column`, with exact moments if `moments`.
@@ -174,9 +175,4 @@ impl Planner {
             })
             .collect()
     }
-}
-
-/// The key of the value counts of `columns`.
-fn distinct_key(columns: &[String]) -> String {
-    format!("distinct\u{0}{}", columns.join("\u{0}"))
 }
