@@ -37,6 +37,8 @@ pub struct Checker {
     fingerprint: u64,
     /// The counts shared with the other shards of a sharded check, if any.
     shared_counts: Option<SharedCounts>,
+    /// Columns whose values no analyzer reads, only their nulls.
+    null_only_columns: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -113,6 +115,7 @@ impl Checker {
             kept_specs.push(spec);
         }
         let specs = kept_specs;
+        let null_only_columns = planner.null_only_columns();
         Ok(Checker {
             options,
             suite_name: document.name,
@@ -125,6 +128,7 @@ impl Checker {
             rows: 0,
             fingerprint: fingerprint.finish(),
             shared_counts,
+            null_only_columns,
         })
     }
 
@@ -146,6 +150,13 @@ impl Checker {
             }
         }
         columns
+    }
+
+    /// Columns the rules read only for their nulls (`not_null`, `completeness_ratio`, the
+    /// `null_count` of results): a host that knows such a column holds no null (from Parquet
+    /// statistics, say) may feed any valid values in its place instead of decoding it.
+    pub fn null_only_columns(&self) -> &[String] {
+        &self.null_only_columns
     }
 
     /// Declares every column of the data (an Arrow IPC stream holding a schema and no batch), for

@@ -365,3 +365,13 @@ fn a_spilling_checker_writes_its_values_to_the_spill_directory() {
     let in_memory = run_in_batches(&data, data.num_rows(), 7);
     assert_eq!(checker.finish().unwrap(), in_memory);
 }
+
+#[test]
+fn columns_read_only_for_their_nulls_are_named() {
+    let rules = "- {type: not_null, column: a}\n- {type: unique, column: b}\n- {type: not_null, column: b}\n\
+                 - {type: completeness_ratio, column: c, min_ratio: 0.5}\n- {type: in_range, column: d, min: 0}\n\
+                 - {type: not_null, column: d}\n- {type: row_count, min: 1}\n";
+    let checker = Checker::new(rules, options(7)).unwrap();
+    // b and d are also read for their values (uniqueness, range); a and c only for nulls.
+    assert_eq!(checker.null_only_columns(), ["a".to_string(), "c".to_string()]);
+}

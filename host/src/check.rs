@@ -1,7 +1,7 @@
 //! A check run: plan the rules in the engine (one or several instances), stream the data into
 //! it, finish and render.
 
-use crate::data_parallel::{check_row_ranges, suits_row_ranges};
+use crate::data_parallel::{check_row_ranges, null_only_columns, suits_row_ranges};
 use crate::error::DataQualityError;
 use crate::runtime::{
     CheckOptions, CheckResult, CheckerHandle, Limits, ReportFormat, ReportSeverity, RuleFormat, RunInfo, Runtime,
@@ -199,7 +199,12 @@ pub(crate) fn check_shards(
             all_columns.push(column.clone());
         }
     }
-    let read_options = ReadOptions { columns: Some(all_columns), batch_size: config.batch_size, format: None };
+    let read_options = ReadOptions {
+        columns: Some(all_columns),
+        batch_size: config.batch_size,
+        format: None,
+        valid_columns: null_only_columns(runtime, rule_document, config),
+    };
     let inputs = spawn_reader(uri.to_string(), read_options, shards.iter().map(|s| Some(s.columns.clone())).collect());
     let sharded = shards.len() > 1;
     let outcomes: Vec<(Shard, Result<Option<Vec<u8>>, DataQualityError>)> = std::thread::scope(|scope| {

@@ -15,10 +15,9 @@ use crate::runtime::{CheckOptions, CheckResult, CheckerHandle, RuleFormat, Runti
 use crate::source::{ReadOptions, RowRange};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Whether checking `rule_document` by row ranges pays: its checkers' states merge cheaply
-/// (planned natively, outside the sandbox, which takes microseconds). A document that does not
-/// plan is not split: the check reports it.
-pub(crate) fn suits_row_ranges(rule_document: &str, config: &CheckConfig) -> bool {
+/// The plan of `rule_document` made natively, outside the sandbox (microseconds), to decide how
+/// to read and split the data; `None` when the document does not plan (the check reports it).
+fn native_plan(rule_document: &str, config: &CheckConfig) -> Option<truthound_guest::checker::Checker> {
     use truthound_guest::model;
     let rule_format = match config.rule_format {
         RuleFormat::Truthound => model::RuleFormat::Truthound,
@@ -26,7 +25,24 @@ pub(crate) fn suits_row_ranges(rule_document: &str, config: &CheckConfig) -> boo
         RuleFormat::Pandera => model::RuleFormat::Pandera,
     };
     let options = model::CheckOptions { sample_failures: config.sample_failures, rule_format, ..Default::default() };
-    truthound_guest::checker::Checker::new(rule_document, options).is_ok_and(|checker| checker.merges_cheaply())
+    truthound_guest::checker::Checker::spilling(rule_document, options, None).ok()
+}
+
+/// Whether checking `rule_document` by row ranges pays: its checkers' states merge cheaply.
+pub(crate) fn suits_row_ranges(rule_document: &str, config: &CheckConfig) -> bool {
+    native_plan(rule_document, config).is_some_and(|checker| checker.merges_cheaply())
+}
+
+/// Columns `rule_document` reads only for their nulls, which a Parquet reader need not decode
+/// when statistics prove them null-free (`ReadOptions::valid_columns`). None for a plugin
+/// engine: its reads are its own.
+pub(crate) fn null_only_columns(runtime: &Runtime, rule_document: &str, config: &CheckConfig) -> Vec<String> {
+    match runtime.plugin_name() {
+        Some(_) => Vec::new(),
+        None => {
+            native_plan(rule_document, config).map(|checker| checker.null_only_columns().to_vec()).unwrap_or_default()
+        }
+    }
 }
 
 /// One engine instance and the range it checks.
@@ -55,13 +71,19 @@ pub(crate) fn check_row_ranges(
         shard_index: 0,
         rule_format: config.rule_format,
     };
+    let valid_columns = null_only_columns(runtime, rule_document, config);
     let workers = ranges
         .iter()
         .map(|range| {
             let mut session = runtime.session(limits)?;
             let checker = session.create_checker(rule_document, options)?;
             let columns = session.required_columns(checker)?;
-            let read_options = ReadOptions { columns: Some(columns), batch_size: config.batch_size, format: None };
+            let read_options = ReadOptions {
+                columns: Some(columns),
+                batch_size: config.batch_size,
+                format: None,
+                valid_columns: valid_columns.clone(),
+            };
             Ok(Worker { session, checker, read_options, range })
         })
         .collect::<Result<Vec<_>, DataQualityError>>()?;

@@ -66,6 +66,23 @@ impl Planner {
         keys.into_iter().map(|(_, key)| key.clone()).collect()
     }
 
+    /// Columns that analyzers read only for their nulls: every analyzer reading them counts nulls.
+    pub fn null_only_columns(&self) -> Vec<String> {
+        let mut columns: Vec<String> = Vec::new();
+        for request in &self.requests {
+            for column in request.columns() {
+                if !columns.contains(&column) {
+                    columns.push(column);
+                }
+            }
+        }
+        columns.retain(|column| {
+            let reads = |request: &&Request| request.columns().contains(column);
+            self.requests.iter().filter(reads).all(|request| matches!(request, Request::Nulls(_)))
+        });
+        columns
+    }
+
     /// Whether every analyzer requested only counts, and there is at least one.
     pub fn only_counts(&self) -> bool {
         !self.requests.is_empty() && self.requests.iter().all(Request::counts)

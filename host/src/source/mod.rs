@@ -11,6 +11,7 @@ mod parquet_object;
 mod ranges;
 mod readers;
 mod remote;
+mod stand_ins;
 
 pub use detect::{DataSourceType, ParsedUri, detect_data_source_type, parse_uri};
 pub use format::{Format, detect_declared_format, detect_format};
@@ -44,6 +45,9 @@ pub struct ReadOptions {
     pub batch_size: usize,
     /// The format, instead of the file's extension (its content must still agree).
     pub format: Option<Format>,
+    /// Columns the caller reads only for their nulls: a Parquet reader does not decode those
+    /// whose statistics prove them null-free and puts all-valid stand-ins in their place.
+    pub valid_columns: Vec<String>,
 }
 
 /// Resolves a file source (a path, `~/path` or `file://` URI) to a local path.
@@ -173,12 +177,10 @@ fn open_dataset(
 /// column chunks; other formats spooled to a temporary file and read like a local file.
 fn open_object(location: &remote::Location, key: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
     let uri = location.display(key);
-    let batch_size = batch_size(options);
     let declared = options.format.or_else(|| format::format_from_extension(key));
     if declared == Some(Format::Parquet) {
         let meta = remote::head(location, key)?;
-        let (source_schema, schema, batches) =
-            readers::open_object_parquet(location, meta, &uri, options.columns.as_deref(), batch_size)?;
+        let (source_schema, schema, batches) = readers::open_object_parquet(location, meta, &uri, options)?;
         return Ok(BatchSource { format: Format::Parquet, source_schema, schema, batches });
     }
     let spooled = remote::download(location, key)?;
@@ -208,8 +210,7 @@ fn open_local(path: &Path, name: &str, options: &ReadOptions) -> Result<BatchSou
             Ok(keep_alive(data, plain))
         }
         LocalData::Plain(format) => {
-            let (source_schema, schema, batches) =
-                readers::open_reader(path, name, format, options.columns.as_deref(), batch_size(options))?;
+            let (source_schema, schema, batches) = readers::open_reader(path, name, format, options)?;
             Ok(BatchSource { format, source_schema, schema, batches })
         }
     }
@@ -261,7 +262,7 @@ fn resolve_file(uri: &str, declared: Option<Format>) -> Result<Option<(PathBuf, 
 }
 
 /// The rows per batch `options` ask for.
-fn batch_size(options: &ReadOptions) -> usize {
+pub(super) fn batch_size(options: &ReadOptions) -> usize {
     if options.batch_size == 0 { DEFAULT_BATCH_SIZE } else { options.batch_size }
 }
 

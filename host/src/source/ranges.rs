@@ -9,7 +9,7 @@
 //! streams carry no index. These are read by one reader.
 
 use super::readers::{self, Opened};
-use super::{BatchSource, DataSourceType, Format, ReadOptions, batch_size, detect_data_source_type, resolve_file};
+use super::{BatchSource, DataSourceType, Format, ReadOptions, detect_data_source_type, resolve_file};
 use crate::error::DataQualityError;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::ops::Range;
@@ -27,12 +27,9 @@ pub struct RowRange {
 impl RowRange {
     /// Opens a reader of this range's rows, projected like a whole-file read with `options`.
     pub fn open(&self, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
-        let columns = options.columns.as_deref();
         let (source_schema, schema, batches): Opened = match self.format {
-            Format::Parquet => {
-                readers::open_parquet(&self.path, columns, batch_size(options), Some(self.units.clone().collect()))?
-            }
-            _ => readers::open_arrow_file(&self.path, columns, Some(self.units.clone()))?,
+            Format::Parquet => readers::open_parquet(&self.path, options, Some(self.units.clone().collect()))?,
+            _ => readers::open_arrow_file(&self.path, options.columns.as_deref(), Some(self.units.clone()))?,
         };
         Ok(BatchSource { format: self.format, source_schema, schema, batches })
     }

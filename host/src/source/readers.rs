@@ -1,9 +1,10 @@
 //! One reader per format, each yielding record batches lazily where the format allows it
 //! (JSON arrays have to be parsed whole).
 
-use super::Format;
 use super::parquet_object::ParquetObject;
 use super::remote::{Location, runtime};
+use super::stand_ins::{self, StandIns};
+use super::{Format, ReadOptions, batch_size};
 use crate::error::DataQualityError;
 use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, Schema, SchemaRef};
@@ -12,6 +13,8 @@ use object_store::ObjectMeta;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
+use parquet::file::metadata::ParquetMetaData;
+use parquet::schema::types::SchemaDescriptor;
 use serde_json::Value;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -24,14 +27,10 @@ type Batches = Box<dyn Iterator<Item = Result<RecordBatch, DataQualityError>> + 
 /// An open reader: the data's full schema, the schema of the batches it yields, the batches.
 pub type Opened = (SchemaRef, SchemaRef, Batches);
 
-/// Opens `path` (shown as `name`) as `format`, projected to `columns` when all of them exist.
-pub fn open_reader(
-    path: &Path,
-    name: &str,
-    format: Format,
-    columns: Option<&[String]>,
-    batch_size: usize,
-) -> Result<Opened, DataQualityError> {
+/// Opens `path` (shown as `name`) as `format`, projected to the options' columns when all of
+/// them exist.
+pub fn open_reader(path: &Path, name: &str, format: Format, options: &ReadOptions) -> Result<Opened, DataQualityError> {
+    let (columns, batch_size) = (options.columns.as_deref(), batch_size(options));
     let name = name.to_string();
     let arrow_error = arrow_error_of(name.clone(), format);
     let io_error = |e: std::io::Error| DataQualityError::load_data(&name, format!("{name}: {e}"));
@@ -53,7 +52,7 @@ pub fn open_reader(
             let reader = builder.build(open_text(path, &name)?).map_err(&arrow_error)?;
             Ok((Arc::new(schema), reader.schema(), Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
         }
-        Format::Parquet => open_parquet(path, columns, batch_size, None),
+        Format::Parquet => open_parquet(path, options, None),
         Format::Json => {
             let bytes = std::fs::read(path).map_err(io_error)?;
             let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -87,13 +86,12 @@ pub fn open_reader(
 }
 
 /// Opens the Parquet object `meta` names through ranged reads: the footer, then only the
-/// column chunks of `columns` (when all of them exist), batch by batch.
+/// column chunks of the options' columns (when all of them exist), batch by batch.
 pub fn open_object_parquet(
     location: &Location,
     meta: ObjectMeta,
     uri: &str,
-    columns: Option<&[String]>,
-    batch_size: usize,
+    options: &ReadOptions,
 ) -> Result<Opened, DataQualityError> {
     let parquet_error = {
         let uri = uri.to_string();
@@ -104,23 +102,71 @@ pub fn open_object_parquet(
     let reader = ParquetObject { store: location.store.clone(), path: meta.location, size: meta.size };
     let builder = runtime().block_on(ParquetRecordBatchStreamBuilder::new(reader)).map_err(&parquet_error)?;
     let source_schema = builder.schema().clone();
-    let mut builder = builder.with_batch_size(batch_size);
-    if let Some(projection) = projection(builder.schema(), columns) {
-        let mask = ProjectionMask::roots(builder.parquet_schema(), projection);
+    let plan = ParquetPlan::new(&source_schema, builder.parquet_schema(), builder.metadata(), options, None);
+    let mut builder = builder.with_batch_size(batch_size(options));
+    if let Some(mask) = plan.mask.clone() {
         builder = builder.with_projection(mask);
     }
     let mut stream = builder.build().map_err(&parquet_error)?;
-    let schema = stream.schema().clone();
+    let schema = plan.schema(stream.schema());
     let batches = std::iter::from_fn(move || runtime().block_on(stream.next()));
-    Ok((source_schema, schema, Box::new(batches.map(move |b| b.map_err(&parquet_error)))))
+    let arrow_error = arrow_error_of(uri.to_string(), Format::Parquet);
+    let batches = batches.map(move |b| plan.complete(b.map_err(&parquet_error)?).map_err(&arrow_error));
+    Ok((source_schema, schema, Box::new(batches)))
 }
 
-/// Opens a Parquet file projected to `columns` (when all of them exist), reading only
-/// `row_groups` (in order) when given.
+/// What a Parquet read decodes: the columns asked for, less those whose statistics prove them
+/// null-free when the caller reads them only for nulls (`ReadOptions::valid_columns`), which
+/// get stand-ins instead (see `stand_ins`).
+struct ParquetPlan {
+    mask: Option<ProjectionMask>,
+    stand_ins: Option<StandIns>,
+}
+
+impl ParquetPlan {
+    fn new(
+        schema: &SchemaRef,
+        parquet_schema: &SchemaDescriptor,
+        metadata: &ParquetMetaData,
+        options: &ReadOptions,
+        row_groups: Option<&[usize]>,
+    ) -> ParquetPlan {
+        let Some(indices) = projection(schema, options.columns.as_deref()) else {
+            return ParquetPlan { mask: None, stand_ins: None };
+        };
+        let skipped: Vec<usize> = stand_ins::null_free(metadata, schema, &options.valid_columns, row_groups)
+            .into_iter()
+            .filter(|index| indices.contains(index))
+            .collect();
+        let decoded = indices.iter().copied().filter(|index| !skipped.contains(index));
+        let mask = Some(ProjectionMask::roots(parquet_schema, decoded));
+        if skipped.is_empty() {
+            return ParquetPlan { mask, stand_ins: None };
+        }
+        let projected = Arc::new(schema.project(&indices).expect("indices come from this schema"));
+        let positions: Vec<usize> = skipped.iter().filter_map(|s| indices.iter().position(|i| i == s)).collect();
+        ParquetPlan { mask, stand_ins: Some(StandIns::new(projected, &positions)) }
+    }
+
+    /// The schema of the batches: the decoder's, or every column asked for with stand-ins.
+    fn schema(&self, decoded: &SchemaRef) -> SchemaRef {
+        self.stand_ins.as_ref().map_or_else(|| decoded.clone(), |stand_ins| stand_ins.schema())
+    }
+
+    /// A decoded batch with the stand-ins in place.
+    fn complete(&self, decoded: RecordBatch) -> Result<RecordBatch, ArrowError> {
+        match &self.stand_ins {
+            Some(stand_ins) => stand_ins.complete(decoded),
+            None => Ok(decoded),
+        }
+    }
+}
+
+/// Opens a Parquet file projected to the options' columns (when all of them exist), reading
+/// only `row_groups` (in order) when given.
 pub fn open_parquet(
     path: &Path,
-    columns: Option<&[String]>,
-    batch_size: usize,
+    options: &ReadOptions,
     row_groups: Option<Vec<usize>>,
 ) -> Result<Opened, DataQualityError> {
     let name = path.display().to_string();
@@ -130,18 +176,19 @@ pub fn open_parquet(
     let file = File::open(path).map_err(|e| DataQualityError::load_data(&name, format!("{name}: {e}")))?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_error)?;
     let source_schema = builder.schema().clone();
-    let mut builder = builder.with_batch_size(batch_size);
-    if let Some(projection) = projection(builder.schema(), columns) {
-        let mask = ProjectionMask::roots(builder.parquet_schema(), projection);
+    let plan =
+        ParquetPlan::new(&source_schema, builder.parquet_schema(), builder.metadata(), options, row_groups.as_deref());
+    let mut builder = builder.with_batch_size(batch_size(options));
+    if let Some(mask) = plan.mask.clone() {
         builder = builder.with_projection(mask);
     }
     if let Some(row_groups) = row_groups {
         builder = builder.with_row_groups(row_groups);
     }
     let reader = builder.build().map_err(parquet_error)?;
-    let schema = arrow_array::RecordBatchReader::schema(&reader);
+    let schema = plan.schema(&arrow_array::RecordBatchReader::schema(&reader));
     let arrow_error = arrow_error_of(name.clone(), Format::Parquet);
-    Ok((source_schema, schema, Box::new(reader.map(move |b| b.map_err(&arrow_error)))))
+    Ok((source_schema, schema, Box::new(reader.map(move |b| b.and_then(|b| plan.complete(b)).map_err(&arrow_error)))))
 }
 
 /// Opens an Arrow IPC file projected to `columns` (when all of them exist), reading only the
