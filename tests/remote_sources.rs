@@ -111,6 +111,27 @@ fn gzip(path: &Path, dir: &Path) -> PathBuf {
     compressed
 }
 
+/// The example orders as the objects of a bucket (files written to `dir`): Parquet, CSV and gzip
+/// CSV copies, and its rows split into CSV parts under `events/`.
+fn example_objects(dir: &Path) -> Vec<(String, PathBuf)> {
+    let (parquet, parts) = example_files(dir);
+    let csv = repo_root().join("examples/orders.csv");
+    let compressed = gzip(&csv, dir);
+    let mut objects =
+        vec![("orders.parquet".into(), parquet), ("orders.csv".into(), csv), ("orders.csv.gz".into(), compressed)];
+    objects.extend(parts.into_iter().map(|p| (format!("events/{}", p.file_name().unwrap().to_str().unwrap()), p)));
+    objects
+}
+
+/// Checks each of `sources` with `environment`: every one passes with the `expected` verdict.
+fn assert_local_results(sources: &[&str], environment: &[(&str, &str)], expected: &Value) {
+    for source in sources {
+        let run = check(source, environment);
+        run.expect_code(0);
+        assert_eq!(&verdict(&run), expected, "{source}");
+    }
+}
+
 // ---------------------------------------------------------------- a small HTTP server
 
 /// An HTTP/1.1 file server on loopback: GET (with `Range`), HEAD, 404; paths under `/drop/`
@@ -247,7 +268,7 @@ impl LoopbackServer {
 
     /// Runs `script` in the moto venv's Python with the endpoint, `bucket` and the (key, local
     /// file) pairs of `objects`: it creates the bucket and uploads them.
-    fn upload(&self, script: &str, bucket: &str, objects: &[(&str, &Path)]) {
+    fn upload(&self, script: &str, bucket: &str, objects: &[(String, PathBuf)]) {
         let mut command = Command::new(moto_venv().join("bin/python"));
         command.args(["-c", script, &self.endpoint, bucket]);
         for (key, path) in objects {
@@ -333,37 +354,29 @@ fn with<'a>(environment: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)
 #[test]
 fn s3_objects_globs_and_compressed_data_give_the_local_result() {
     let dir = tempfile::tempdir().unwrap();
-    let (parquet, parts) = example_files(dir.path());
+    let mut objects = example_objects(dir.path());
     let csv = repo_root().join("examples/orders.csv");
-    let compressed = gzip(&csv, dir.path());
     let expected = local_verdict(csv.to_str().unwrap());
-    assert_eq!(local_verdict(parquet.to_str().unwrap()), expected, "the Parquet copy holds the same data");
-    assert_eq!(local_verdict(compressed.to_str().unwrap()), expected, "local gzip CSV");
+    for (local, what) in
+        [("orders.parquet", "the Parquet copy holds the same data"), ("orders.csv.gz", "local gzip CSV")]
+    {
+        assert_eq!(local_verdict(dir.path().join(local).to_str().unwrap()), expected, "{what}");
+    }
     let local_glob = format!("{}/part-*.csv", dir.path().display());
     assert_eq!(local_verdict(&local_glob), expected, "local glob");
 
     let server = s3_server(&[]);
-    let mut objects: Vec<(String, &Path)> = vec![
-        ("orders.parquet".into(), parquet.as_path()),
-        ("orders.csv".into(), csv.as_path()),
-        ("orders.csv.gz".into(), compressed.as_path()),
-    ];
-    objects.extend(parts.iter().map(|p| (format!("events/{}", p.file_name().unwrap().to_str().unwrap()), p.as_path())));
-    objects.push(("events/_SUCCESS".into(), csv.as_path()));
-    let objects: Vec<(&str, &Path)> = objects.iter().map(|(k, p)| (k.as_str(), *p)).collect();
+    objects.push(("events/_SUCCESS".into(), csv));
     server.upload(S3_UPLOAD, "data", &objects);
     let environment = server.environment.clone();
-    for source in [
+    let sources = [
         "s3://data/orders.parquet",
         "s3://data/orders.csv",
         "s3://data/orders.csv.gz",
         "s3://data/events/part-*.csv",
         "s3://data/events/",
-    ] {
-        let run = check(source, &with(&environment));
-        run.expect_code(0);
-        assert_eq!(verdict(&run), expected, "{source}");
-    }
+    ];
+    assert_local_results(&sources, &with(&environment), &expected);
 
     let missing = check("s3://data/nope.parquet", &with(&environment));
     missing.expect_code(3);
@@ -389,28 +402,13 @@ fn wrong_credentials_are_a_clear_error() {
 #[test]
 fn azure_blobs_globs_and_compressed_data_give_the_local_result() {
     let dir = tempfile::tempdir().unwrap();
-    let (parquet, parts) = example_files(dir.path());
-    let csv = repo_root().join("examples/orders.csv");
-    let compressed = gzip(&csv, dir.path());
-    let expected = local_verdict(csv.to_str().unwrap());
-
+    let expected = local_verdict(repo_root().join("examples/orders.csv").to_str().unwrap());
     let server = blob_server();
-    let mut blobs: Vec<(String, &Path)> = vec![
-        ("orders.parquet".into(), parquet.as_path()),
-        ("orders.csv".into(), csv.as_path()),
-        ("orders.csv.gz".into(), compressed.as_path()),
-    ];
-    blobs.extend(parts.iter().map(|p| (format!("events/{}", p.file_name().unwrap().to_str().unwrap()), p.as_path())));
-    let blobs: Vec<(&str, &Path)> = blobs.iter().map(|(name, path)| (name.as_str(), *path)).collect();
-    server.upload(AZURE_UPLOAD, "data", &blobs);
+    server.upload(AZURE_UPLOAD, "data", &example_objects(dir.path()));
     let environment = server.environment.clone();
-    for source in
-        ["az://data/orders.parquet", "az://data/orders.csv", "az://data/orders.csv.gz", "az://data/events/part-*.csv"]
-    {
-        let run = check(source, &with(&environment));
-        run.expect_code(0);
-        assert_eq!(verdict(&run), expected, "{source}");
-    }
+    let sources =
+        ["az://data/orders.parquet", "az://data/orders.csv", "az://data/orders.csv.gz", "az://data/events/part-*.csv"];
+    assert_local_results(&sources, &with(&environment), &expected);
 
     let missing = check("az://data/nope.parquet", &with(&environment));
     missing.expect_code(3);
@@ -425,21 +423,16 @@ fn azure_blobs_globs_and_compressed_data_give_the_local_result() {
 #[test]
 fn http_objects_give_the_local_result_and_a_dropped_connection_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let (parquet, _) = example_files(dir.path());
-    let csv = repo_root().join("examples/orders.csv");
-    let compressed = gzip(&csv, dir.path());
-    let expected = local_verdict(csv.to_str().unwrap());
-    let files = HashMap::from([
-        ("orders.parquet".to_string(), std::fs::read(&parquet).unwrap()),
-        ("orders.csv".to_string(), std::fs::read(&csv).unwrap()),
-        ("orders.csv.gz".to_string(), std::fs::read(&compressed).unwrap()),
-    ]);
+    let expected = local_verdict(repo_root().join("examples/orders.csv").to_str().unwrap());
+    // Plain HTTP serves single objects, so the parts under events/ are left out.
+    let files: HashMap<String, Vec<u8>> = example_objects(dir.path())
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with("events/"))
+        .map(|(name, path)| (name, std::fs::read(path).unwrap()))
+        .collect();
     let server = HttpServer::start(files);
-    for name in ["orders.parquet", "orders.csv", "orders.csv.gz"] {
-        let run = check(&server.url(name), &[]);
-        run.expect_code(0);
-        assert_eq!(verdict(&run), expected, "{name} over HTTP");
-    }
+    let urls = ["orders.parquet", "orders.csv", "orders.csv.gz"].map(|name| server.url(name));
+    assert_local_results(&urls.each_ref().map(String::as_str), &[], &expected);
     let missing = check(&server.url("nope.csv"), &[]);
     missing.expect_code(3);
     assert!(missing.stdout.contains(&format!("{}: no such object", server.url("nope.csv"))), "{}", missing.stdout);
