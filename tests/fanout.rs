@@ -305,3 +305,39 @@ fn empty_partitions_add_nothing() {
     let alone = data.run(&["check", "empty-a.csv", "--rules", "rules.yaml"]);
     assert_eq!(comparable(nothing.outputs()), comparable(alone.outputs()));
 }
+
+#[test]
+fn partitions_lists_the_data_files_a_fanout_iterates_over() {
+    let data = DataSet::new();
+    std::fs::create_dir_all(data.path("parts")).unwrap();
+    let mut expected = Vec::new();
+    for partition in &data.partitions {
+        let copy = data.path("parts").join(partition);
+        std::fs::copy(data.path(partition), &copy).unwrap();
+        expected.push(copy.display().to_string());
+    }
+    expected.sort();
+    std::fs::write(data.path("parts/_SUCCESS"), "").unwrap();
+    std::fs::write(data.path("parts/.part-0.csv.crc"), "").unwrap();
+    for listed in ["parts", "parts/", "parts/part-*"] {
+        let run = data.run(&["partitions", listed]);
+        run.expect_code(0);
+        let outputs = run.outputs();
+        assert_eq!(outputs["partitions"], serde_json::json!(expected), "{listed}: data files only, sorted");
+        assert_eq!(outputs["count"], expected.len());
+        assert_eq!(run.metric("partitions")["value"], expected.len() as f64);
+    }
+    let one = data.run(&["partitions", "all.parquet"]);
+    assert_eq!(one.outputs()["partitions"], serde_json::json!(["all.parquet"]), "one file is its own partition");
+
+    for (uri, expected) in [
+        ("missing.parquet", "missing.parquet: no such file"),
+        ("parts/*.json", "parts/*.json: no data files match"),
+        ("[{\"id\": 1}]", "inline data is one data set"),
+        ("{{ outputs.list.vars.partitions }}", "unrendered"),
+    ] {
+        let run = data.run(&["partitions", uri]);
+        run.expect_code(3);
+        assert!(run.stdout.contains(expected), "{uri}: {}", run.stdout);
+    }
+}

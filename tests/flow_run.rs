@@ -39,15 +39,38 @@ fn script_tasks(flow: &Value) -> Vec<Value> {
 }
 
 /// Renders the Pebble expressions the generator uses, as Kestra would for this execution.
+/// Lists in the context are held as JSON text (so `| toJson` is the value itself).
 fn render(template: &str, context: &BTreeMap<String, String>) -> String {
     let expression = Regex::new(r"\{\{\s*(.*?)\s*\}\}").unwrap();
     let rendered = expression
-        .replace_all(template, |c: &regex::Captures| {
-            context.get(&c[1]).cloned().unwrap_or_else(|| panic!("unknown expression {}", &c[1]))
+        .replace_all(&render_loops(template, context), |c: &regex::Captures| {
+            let name = c[1].strip_suffix(" | toJson").unwrap_or(&c[1]);
+            context.get(name).cloned().unwrap_or_else(|| panic!("unknown expression {}", &c[1]))
         })
         .into_owned();
-    assert!(!rendered.contains("{{"), "{rendered}");
+    assert!(!rendered.contains("{{") && !rendered.contains("{%"), "{rendered}");
     rendered
+}
+
+/// Unrolls `{% for item in <list> %}body{% endfor %}` as Pebble does: `loop.index` counts from
+/// 0, `{% if not loop.last %}x{% endif %}` keeps `x` but after the last item, and a subscript
+/// `[item]` reads the item's entry.
+fn render_loops(template: &str, context: &BTreeMap<String, String>) -> String {
+    let each = Regex::new(r"(?s)\{%\s*for (\w+) in (\S+)\s*%\}(.*?)\{%\s*endfor\s*%\}").unwrap();
+    let not_last = Regex::new(r"(?s)\{%\s*if not loop\.last\s*%\}(.*?)\{%\s*endif\s*%\}").unwrap();
+    let loop_index = Regex::new(r"\{\{\s*loop\.index\s*\}\}").unwrap();
+    each.replace_all(template, |c: &regex::Captures| {
+        let (item, list, body) = (&c[1], &c[2], &c[3]);
+        let items: Vec<String> = serde_json::from_str(&context[list]).unwrap();
+        let mut out = String::new();
+        for (index, value) in items.iter().enumerate() {
+            let body = not_last.replace_all(body, if index + 1 == items.len() { "" } else { "$1" });
+            let body = loop_index.replace_all(&body, index.to_string());
+            out.push_str(&body.replace(&format!("[{item}]"), &format!("['{value}']")));
+        }
+        out
+    })
+    .into_owned()
 }
 
 /// Runs one `shell.Commands` task with the Process runner's semantics.
@@ -59,6 +82,13 @@ fn run_task(task: &Value, context: &BTreeMap<String, String>, work: &Path) -> Ta
     std::fs::create_dir_all(&dir).unwrap();
     let mut context = context.clone();
     context.insert("task.id".into(), id.into());
+    // `inputFiles` as a map, or as a template rendering a JSON object of internal-storage URIs.
+    if let Some(template) = task.get("inputFiles").and_then(Value::as_str) {
+        let files: BTreeMap<String, String> = serde_json::from_str(&render(template, &context)).unwrap();
+        for (name, path) in files {
+            std::fs::copy(path, dir.join(name)).unwrap();
+        }
+    }
     if let Some(files) = task.get("inputFiles").and_then(Value::as_mapping) {
         for (name, content) in files {
             let content = content.as_str().unwrap();
@@ -102,7 +132,7 @@ fn run_task(task: &Value, context: &BTreeMap<String, String>, work: &Path) -> Ta
         }
     }
     let mut output_files = BTreeMap::new();
-    for name in task["outputFiles"].as_sequence().unwrap() {
+    for name in task.get("outputFiles").and_then(Value::as_sequence).into_iter().flatten() {
         let name = name.as_str().unwrap();
         let file = dir.join(name);
         if file.exists() {
@@ -127,10 +157,13 @@ fn run_flow(yaml: &str, data: &Path, work: &Path) -> BTreeMap<String, TaskRun> {
             // One run of the child task per value; its outputs are keyed by the value.
             let child = &task["tasks"][0];
             let id = child["id"].as_str().unwrap();
-            for (index, value) in task["values"].as_sequence().unwrap().iter().enumerate() {
-                let value = value.as_str().unwrap();
+            let values: Vec<String> = match &task["values"] {
+                Value::String(template) => serde_json::from_str(&render(template, &context)).unwrap(),
+                listed => listed.as_sequence().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect(),
+            };
+            for (index, value) in values.iter().enumerate() {
                 let mut iteration = context.clone();
-                iteration.insert("taskrun.value".into(), value.into());
+                iteration.insert("taskrun.value".into(), value.clone());
                 let run = run_task(child, &iteration, &work.join(format!("{}-{index}", task["id"].as_str().unwrap())));
                 for (name, path) in &run.output_files {
                     context
@@ -148,6 +181,10 @@ fn run_flow(yaml: &str, data: &Path, work: &Path) -> BTreeMap<String, TaskRun> {
         let run = run_task(&task, &context, work);
         for (name, path) in &run.output_files {
             context.insert(format!("outputs.{id}.outputFiles['{name}']"), path.display().to_string());
+        }
+        for (key, value) in &run.vars {
+            let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+            context.insert(format!("outputs.{id}.vars.{key}"), text);
         }
         let failed = run.exit_code != 0;
         runs.insert(id, run);
@@ -356,22 +393,36 @@ fn a_flow_config_document_generates_a_dag_through_the_cli() {
     assert!(wrong.stderr.contains("unknown field"), "{}", wrong.stderr);
 }
 
+/// Splits the example orders into CSV files of `rows_per_part` rows, named by `name` from the
+/// part's number; their paths.
+fn split_example(rows_per_part: usize, name: impl Fn(usize) -> PathBuf) -> Vec<String> {
+    let data = std::fs::read_to_string(repo_root().join("examples/orders.csv")).unwrap();
+    let (header, rows) = data.split_once('\n').unwrap();
+    let rows: Vec<&str> = rows.lines().collect();
+    let parts = rows.chunks(rows_per_part).enumerate().map(|(index, chunk)| {
+        let file = name(index);
+        std::fs::write(&file, format!("{header}\n{}\n", chunk.join("\n"))).unwrap();
+        file.display().to_string()
+    });
+    parts.collect()
+}
+
+/// `flow generate` with `args`, checked by `flow validate` (no error, no warning); the YAML.
+fn generate_valid(args: &[&str], work: &Path) -> String {
+    let yaml = generate(args);
+    let flow_file = work.join("generated.yaml");
+    std::fs::write(&flow_file, &yaml).unwrap();
+    let validated = run(&["flow", "validate", flow_file.to_str().unwrap()]);
+    validated.expect_code(0);
+    assert!(validated.stdout.ends_with("0 errors, 0 warnings\n"), "{}", validated.stdout);
+    yaml
+}
+
 #[test]
 fn a_generated_fanout_flow_checks_partitions_then_merges_like_one_check() {
     let root = repo_root();
     let work = tempfile::tempdir().unwrap();
-    let data = std::fs::read_to_string(root.join("examples/orders.csv")).unwrap();
-    let (header, rows) = data.split_once('\n').unwrap();
-    let rows: Vec<&str> = rows.lines().collect();
-    let partitions: Vec<String> = rows
-        .chunks(300)
-        .enumerate()
-        .map(|(index, chunk)| {
-            let file = work.path().join(format!("orders part {index}.csv"));
-            std::fs::write(&file, format!("{header}\n{}\n", chunk.join("\n"))).unwrap();
-            file.display().to_string()
-        })
-        .collect();
+    let partitions = split_example(300, |index| work.path().join(format!("orders part {index}.csv")));
     assert_eq!(partitions.len(), 4);
     let rules = root.join("examples/orders.rules.yaml");
     let mut args = vec!["flow", "generate", "fanout", "--flow-id", "orders_fanout", "--task-runner", "process"];
@@ -379,12 +430,7 @@ fn a_generated_fanout_flow_checks_partitions_then_merges_like_one_check() {
     for partition in &partitions {
         args.extend(["--partition", partition.as_str()]);
     }
-    let yaml = generate(&args);
-    let flow_file = work.path().join("fanout.yaml");
-    std::fs::write(&flow_file, &yaml).unwrap();
-    let validated = run(&["flow", "validate", flow_file.to_str().unwrap()]);
-    validated.expect_code(0);
-    assert!(validated.stdout.ends_with("0 errors, 0 warnings\n"), "{}", validated.stdout);
+    let yaml = generate_valid(&args, work.path());
     let runs = run_flow(&yaml, Path::new("/nonexistent"), work.path());
     for partition in &partitions {
         let partial = &runs[&format!("check_partition[{partition}]")];
@@ -405,4 +451,44 @@ fn a_generated_fanout_flow_checks_partitions_then_merges_like_one_check() {
     let report: Json =
         serde_json::from_str(&std::fs::read_to_string(&merge.output_files["report.json"]).unwrap()).unwrap();
     assert_eq!(report["result"]["rule_results"], single["result"]["rule_results"]);
+}
+
+#[test]
+fn a_fanout_flow_lists_its_partitions_when_it_runs_and_merges_them_in_listing_order() {
+    let root = repo_root();
+    let work = tempfile::tempdir().unwrap();
+    // Twelve partitions: their states are numbered 0-11, so `merge .` must read state-10 after
+    // state-9 (not after state-1) for the row numbers to follow the listing.
+    let folder = work.path().join("orders");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut expected = split_example(84, |index| folder.join(format!("part-{index}.csv")));
+    expected.sort();
+    assert_eq!(expected.len(), 12);
+    std::fs::write(folder.join("_SUCCESS"), "").unwrap();
+    let rules = root.join("examples/orders.rules.yaml");
+    let mut args = vec!["flow", "generate", "fanout", "--flow-id", "orders_fanout", "--task-runner", "process"];
+    args.extend(["--rules", rules.to_str().unwrap(), "--no-fail-on-error", "--concurrency-limit", "3"]);
+    let yaml = generate_valid(&args, work.path());
+
+    let runs = run_flow(&yaml, &folder, work.path());
+    let listed = &runs["list_partitions"];
+    assert_eq!(listed.exit_code, 0);
+    let partitions: Vec<String> = serde_json::from_value(listed.vars["partitions"].clone()).unwrap();
+    assert_eq!(partitions, expected, "every data file, in name order, without markers");
+    assert_eq!(listed.vars["count"], 12);
+    assert_eq!(metric(listed, "partitions"), 12.0);
+    for partition in &partitions {
+        assert_eq!(runs[&format!("check_partition[{partition}]")].vars["status"], "partial");
+    }
+    let merge = &runs["merge_states"];
+    assert_eq!(merge.exit_code, 0, "--no-fail-on-error");
+    assert_eq!(metric(merge, "rows"), 1000.0);
+
+    // One check of the folder reads the same files in the same order.
+    let single = run(&["check", folder.to_str().unwrap(), "--rules", rules.to_str().unwrap()]);
+    let single = single.outputs();
+    assert_eq!(merge.vars["status"], single["status"]);
+    assert_eq!(merge.vars["result"]["rule_results"], single["result"]["rule_results"]);
+    let samples = single["result"]["rule_results"].as_array().unwrap().iter().flat_map(|r| r["samples"].as_array());
+    assert!(samples.flatten().any(|s| s["row"].as_u64() > Some(840)), "samples name rows of the later partitions");
 }

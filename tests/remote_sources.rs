@@ -22,8 +22,13 @@ const SECRET_KEY: &str = "testing";
 
 /// Runs `check SOURCE --rules RULES` with `environment` (and no ambient AWS settings).
 fn check(source: &str, environment: &[(&str, &str)]) -> Run {
+    truthound(&["check", source, "--rules", RULES], environment)
+}
+
+/// Runs the binary with `args` and `environment` (and no ambient cloud settings).
+fn truthound(args: &[&str], environment: &[(&str, &str)]) -> Run {
     let mut command = Command::new(binary());
-    command.args(["check", source, "--rules", RULES]).current_dir(repo_root());
+    command.args(args).current_dir(repo_root());
     let ambient = |name: &str| ["AWS_", "AZURE_", "AZURITE_"].iter().any(|prefix| name.starts_with(prefix));
     for (name, _) in std::env::vars().filter(|(name, _)| ambient(name)) {
         command.env_remove(name);
@@ -384,6 +389,22 @@ fn s3_objects_globs_and_compressed_data_give_the_local_result() {
     let no_match = check("s3://data/events/none-*.csv", &with(&environment));
     no_match.expect_code(3);
     assert!(no_match.stdout.contains("s3://data/events/none-*.csv: no data files match"), "{}", no_match.stdout);
+
+    // A fan-out flow lists its partitions with `partitions`: the data objects, sorted.
+    let parts: Vec<&String> = objects.iter().map(|(key, _)| key).filter(|key| key.contains("/part-")).collect();
+    assert!(parts.len() > 1);
+    let mut expected: Vec<String> = parts.iter().map(|key| format!("s3://data/{key}")).collect();
+    expected.sort();
+    for listed in ["s3://data/events/", "s3://data/events/part-*.csv"] {
+        let run = truthound(&["partitions", listed], &with(&environment));
+        run.expect_code(0);
+        assert_eq!(run.outputs()["partitions"], serde_json::json!(expected), "{listed}");
+    }
+    let one = truthound(&["partitions", "s3://data/orders.parquet"], &with(&environment));
+    assert_eq!(one.outputs()["partitions"], serde_json::json!(["s3://data/orders.parquet"]));
+    let missing = truthound(&["partitions", "s3://data/nope.parquet"], &with(&environment));
+    missing.expect_code(3);
+    assert!(missing.stdout.contains("s3://data/nope.parquet: no such object"), "{}", missing.stdout);
 }
 
 #[test]

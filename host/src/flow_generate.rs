@@ -22,8 +22,10 @@ pub enum FlowKindArg {
     Learn,
     /// profile, learn (optional) and check (generate_quality_pipeline).
     Pipeline,
-    /// A check fanned out over --partition URIs: a ForEach of `check --emit-state` tasks with a
-    /// concurrency limit, then one `merge` task (generate_fanout_flow).
+    /// A check fanned out over partitions: a ForEach of `check --emit-state` tasks with a
+    /// concurrency limit, then one `merge` task (generate_fanout_flow). The partitions are the
+    /// --partition URIs, or without them the data files a first task lists when the flow runs
+    /// (of --input-uri, or of the flow's data_uri input).
     Fanout,
 }
 
@@ -123,7 +125,8 @@ pub struct GenerateArgs {
     /// Replace characters Kestra does not allow in ids instead of failing.
     #[arg(long)]
     pub sanitize_ids: bool,
-    /// A partition of the data (fanout), in row order; repeat for more.
+    /// A partition of the data (fanout), in row order; repeat for more. Without it the flow
+    /// lists the partitions when it runs.
     #[arg(long, value_name = "URI")]
     pub partition: Vec<String>,
     /// Partitions checked at once (fanout; 0: all; default 8).

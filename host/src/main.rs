@@ -19,6 +19,7 @@ use truthound_kestra::runtime::{
 };
 use truthound_kestra::sla::run::CheckSla;
 use truthound_kestra::sla::violation_error;
+use truthound_kestra::source;
 use truthound_kestra::{
     CheckConfig, CheckReport, DataQualityError, ExecutionContext, Limits, Preset, Runtime, exit_code, run_check,
 };
@@ -38,6 +39,12 @@ enum Command {
     /// Finish a fan-out: merge the partial states of `check --emit-state`, in the order given
     /// (it defines row numbers), into what `check` gives for all the data.
     Merge(MergeArgs),
+    /// List the data files a glob or directory names (sorted, the order a check reads them), as
+    /// the outputs `partitions` and `count`: a fan-out flow's `ForEach` iterates over them.
+    Partitions {
+        /// A glob, directory or prefix (local or remote), or one file.
+        uri: String,
+    },
     /// Profile data: per-column statistics, distinct values, quantiles, formats.
     Profile(ProfileArgs),
     /// Learn a rule file from good data (profile, infer, verify on the same data).
@@ -416,6 +423,7 @@ fn run(cli: Cli, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
     match cli.command {
         Command::Check(args) => check(args, loaded),
         Command::Merge(args) => merge(args, loaded),
+        Command::Partitions { uri } => partitions(&uri, loaded),
         Command::Profile(args) => profile(args, loaded),
         Command::Learn(args) => learn(args, loaded),
         Command::Flow(FlowArgs { command: FlowCommand::Validate { files, format } }) => validate_files(&files, format),
@@ -544,6 +552,20 @@ fn merge(args: MergeArgs, loaded: &LoadedContext) -> Result<i32, DataQualityErro
     let runtime = Runtime::new()?;
     let report = merge_states(&runtime, &states, &config)?;
     emit_check_report(report, &config, sla, &args.report, loaded)
+}
+
+/// Lists the data files `uri` names as Kestra outputs, for a fan-out's `ForEach`.
+fn partitions(uri: &str, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
+    print_context_warnings(loaded)?;
+    let files = source::list_data_files(uri)?;
+    let count = files.len();
+    let outputs = serde_json::json!({ "partitions": files, "count": count });
+    print_protocol(
+        &outputs,
+        &[Metric::counter("partitions", count as f64)],
+        (LogLevel::Info, format!("Listed {count} partition(s) of {uri}")),
+    )?;
+    Ok(exit_code::SUCCESS)
 }
 
 /// Emits a finished check: its outputs, metrics and summary, its SLA evaluation when asked, the

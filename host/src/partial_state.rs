@@ -177,8 +177,8 @@ impl PartialState {
 }
 
 /// The state files of `merge`'s arguments, in order: a file as given, a directory as its
-/// `*.tqstate` files in name order (zero-pad partition numbers so that name order is row
-/// order). A directory without state files is an error.
+/// `*.tqstate` files in name order, numbers in names compared by value (`state-2` before
+/// `state-10`; zero-padded numbers sort the same). A directory without state files is an error.
 pub fn state_files(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, DataQualityError> {
     let mut files = Vec::new();
     for argument in arguments {
@@ -199,15 +199,58 @@ pub fn state_files(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, DataQualityErr
                 format!("{name}: the directory holds no partial state (*.{STATE_EXTENSION}) files"),
             ));
         }
-        found.sort();
+        found.sort_by(|a, b| numbers_by_value(&a.to_string_lossy(), &b.to_string_lossy()));
         files.extend(found);
     }
     Ok(files)
 }
 
+/// Orders names as text, except that runs of digits compare as numbers (`a2` < `a10`); equal
+/// numbers written differently (`7`, `07`) fall back to text order.
+fn numbers_by_value(a: &str, b: &str) -> std::cmp::Ordering {
+    fn runs(text: &str) -> impl Iterator<Item = &str> {
+        let mut rest = text;
+        std::iter::from_fn(move || {
+            let first = rest.chars().next()?;
+            let digits = first.is_ascii_digit();
+            let end = rest.find(|c: char| c.is_ascii_digit() != digits).unwrap_or(rest.len());
+            let (run, after) = rest.split_at(end);
+            rest = after;
+            Some(run)
+        })
+    }
+    let (mut left, mut right) = (runs(a), runs(b));
+    let by_runs = loop {
+        let (x, y) = match (left.next(), right.next()) {
+            (Some(x), Some(y)) => (x, y),
+            (x, y) => break x.is_some().cmp(&y.is_some()),
+        };
+        let numeric = x.starts_with(|c: char| c.is_ascii_digit()) && y.starts_with(|c: char| c.is_ascii_digit());
+        let order = if numeric {
+            let (x, y) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+            x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+        } else {
+            x.cmp(y)
+        };
+        if order.is_ne() {
+            break order;
+        }
+    };
+    by_runs.then_with(|| a.cmp(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_in_names_sort_by_value() {
+        let mut names = vec!["state-10.tqstate", "state-2.tqstate", "state-0.tqstate", "b-1", "a-01", "a-1", "a-007"];
+        names.sort_by(|a, b| numbers_by_value(a, b));
+        assert_eq!(names, ["a-01", "a-1", "a-007", "b-1", "state-0.tqstate", "state-2.tqstate", "state-10.tqstate"]);
+        let padded = ["007.tqstate", "010.tqstate", "100.tqstate"];
+        assert!(padded.windows(2).all(|w| numbers_by_value(w[0], w[1]).is_lt()));
+    }
 
     fn state() -> PartialState {
         PartialState {

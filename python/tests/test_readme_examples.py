@@ -130,6 +130,10 @@ FLOW_EXAMPLES = {
         flow_id="data_quality_pipeline", namespace="production", input_uri=DATA,
         rules=[{"type": "not_null", "column": "id"}, {"type": "in_range", "column": "amount", "min": 0}],
         include_profile=True, include_learn=False, fail_on_error=True, schedule="0 6 * * *")),
+    # Not in the seed README: the fan-out, its partitions listed when the flow runs.
+    "fanout": ("generate_fanout_flow", dict(
+        flow_id="orders_fanout", namespace="production", input_uri="s3://bucket/orders/day=*/*.parquet",
+        rules=[{"type": "not_null", "column": "id"}, {"type": "unique", "column": "email"}], concurrency_limit=4)),
 }
 
 

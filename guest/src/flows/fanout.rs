@@ -3,6 +3,10 @@
 //! concurrency limit, then one task merges the states in partition order (`merge`) and decides,
 //! exactly as one check over all the data would.
 //!
+//! The partitions are either listed when the flow is generated, or listed when it runs by a
+//! first task (`truthound-kestra partitions URI`, the data files of a glob or directory, sorted)
+//! whose output `partitions` the `ForEach` iterates over.
+//!
 //! Outputs of a task inside a `ForEach` are keyed by the iteration's value:
 //! `{{ outputs.<task>['<value>'].outputFiles['<file>'] }}` (kestra-syntax.md §3.5).
 
@@ -17,16 +21,32 @@ pub const STATE_EXTENSION: &str = "tqstate";
 pub const PARTIAL_STATE: &str = "partial.tqstate";
 /// The shell glob the merge task reads its states with (their names sort in partition order).
 pub const STATE_GLOB: &str = "state-*.tqstate";
+/// The output of `truthound-kestra partitions` listing the partition URIs.
+pub const PARTITIONS_OUTPUT: &str = "partitions";
 
-/// The part a check task plays in a fan-out (set by the fan-out template only).
+/// Which partitions a fan-out checks.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Partitions {
+    /// The partition URIs listed when the flow is generated, in row order.
+    Fixed(Vec<String>),
+    /// Listed when the flow runs by the task `list_task` (`truthound-kestra partitions`), in the
+    /// order of its output `partitions`.
+    AtRunTime {
+        /// Id of the listing task.
+        list_task: String,
+    },
+}
+
+/// The part a task plays in a fan-out (set by the fan-out template only).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FanoutRole {
+    /// Lists the partitions when the flow runs: the data files its input URI names.
+    List,
     /// Checks each partition (`{{ taskrun.value }}`) into a partial state, inside a `ForEach`.
     Partition {
         /// Id of the `ForEach` task.
         for_each_id: String,
-        /// The partition URIs, in row order.
-        partitions: Vec<String>,
+        partitions: Partitions,
         /// Partitions checked at once (`concurrencyLimit`; 0: all).
         concurrency_limit: u32,
     },
@@ -34,8 +54,7 @@ pub enum FanoutRole {
     Merge {
         /// Id of the partition task.
         from: String,
-        /// The partition URIs, in row order.
-        partitions: Vec<String>,
+        partitions: Partitions,
     },
 }
 
@@ -78,12 +97,30 @@ pub fn state_input_files(from: &str, partitions: &[String]) -> Vec<(String, Node
         .collect()
 }
 
+/// The merge task's `inputFiles` when the partitions are listed at run time: one JSON object
+/// rendered by Pebble, naming each partition's state `state-<n>.tqstate` (`n` counting from 0
+/// in the listing's order, so that `merge .` reads them in partition order).
+pub fn listed_state_input_files(from: &str, list_task: &str) -> String {
+    format!(
+        "{{ {{% for partition in outputs.{list_task}.vars.{PARTITIONS_OUTPUT} %}}\
+         \"state-{{{{ loop.index }}}}.{STATE_EXTENSION}\": \
+         \"{{{{ outputs.{from}[partition].outputFiles['{PARTIAL_STATE}'] }}}}\"\
+         {{% if not loop.last %}}, {{% endif %}}{{% endfor %}} }}"
+    )
+}
+
 /// The `ForEach` running `task` (a rendered partition task) once per partition.
-pub fn for_each(task: Node, for_each_id: &str, partitions: &[String], concurrency_limit: u32) -> Node {
+pub fn for_each(task: Node, for_each_id: &str, partitions: &Partitions, concurrency_limit: u32) -> Node {
+    let values = match partitions {
+        Partitions::Fixed(list) => Node::Seq(list.iter().cloned().map(Node::Str).collect()),
+        Partitions::AtRunTime { list_task } => {
+            Node::Str(format!("{{{{ outputs.{list_task}.vars.{PARTITIONS_OUTPUT} | toJson }}}}"))
+        }
+    };
     Node::Map(vec![
         ("id".into(), Node::Str(for_each_id.to_string())),
         ("type".into(), Node::str(FOR_EACH_TYPE)),
-        ("values".into(), Node::Seq(partitions.iter().cloned().map(Node::Str).collect())),
+        ("values".into(), values),
         ("concurrencyLimit".into(), Node::Int(i64::from(concurrency_limit))),
         ("tasks".into(), Node::Seq(vec![task])),
     ])
@@ -107,6 +144,16 @@ mod tests {
             Node::Str("{{ outputs.check_partition['s3://b/p=11/x.parquet'].outputFiles['partial.tqstate'] }}".into())
         );
         assert_eq!(state_input_files("t", &["a".to_string()])[0].0, "state-0.tqstate");
+    }
+
+    #[test]
+    fn listed_states_are_one_pebble_rendered_json_object() {
+        assert_eq!(
+            listed_state_input_files("check_partition", "list_partitions"),
+            "{ {% for partition in outputs.list_partitions.vars.partitions %}\"state-{{ loop.index }}.tqstate\": \
+             \"{{ outputs.check_partition[partition].outputFiles['partial.tqstate'] }}\"{% if not loop.last %}, \
+             {% endif %}{% endfor %} }"
+        );
     }
 
     #[test]

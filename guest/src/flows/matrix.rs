@@ -178,15 +178,20 @@ pub const CUSTOM_DOCUMENTS: &[(&str, &str)] = &[
 
 /// Fan-out flows: task runner x retry x sanitising x partition list x concurrency limit.
 pub fn fanout_cases() -> Vec<MatrixCase> {
-    let partition_lists: [&[&str]; 2] = [
-        &["/data/orders/part-0.csv", "/data/orders/part-1.parquet", "/data/orders/part 2.csv"],
-        &["s3://bucket/orders/day=2026-11-01/a.parquet", "s3://bucket/orders/day=2026-11-02/a.parquet"],
+    let list = |uris: &[&str]| Some(uris.iter().map(|uri| uri.to_string()).collect::<Vec<_>>());
+    // (partitions listed now, or the URI they are listed from when the flow runs)
+    let sources: [(Option<Vec<String>>, Option<String>); 4] = [
+        (list(&["/data/orders/part-0.csv", "/data/orders/part-1.parquet", "/data/orders/part 2.csv"]), None),
+        (list(&["s3://bucket/orders/day=2026-11-01/a.parquet", "s3://bucket/orders/day=2026-11-02/a.parquet"]), None),
+        (None, Some("s3://bucket/orders/day=2026-11-*/*.parquet".into())),
+        // Listed from the flow's `data_uri` input.
+        (None, None),
     ];
     let mut cases = Vec::new();
     for runner in [TaskRunner::Docker, TaskRunner::Process] {
         for (retry_label, retry) in retries() {
             for sanitize in [false, true] {
-                for (list_index, partitions) in partition_lists.iter().enumerate() {
+                for (source_index, (partitions, input_uri)) in sources.iter().enumerate() {
                     for concurrency_limit in [None, Some(0), Some(2)] {
                         let params = FlowParams {
                             flow_id: if sanitize { "Orders Fan-out/v2" } else { "orders_fanout" }.into(),
@@ -196,12 +201,13 @@ pub fn fanout_cases() -> Vec<MatrixCase> {
                             retry: retry.clone(),
                             task_runner: runner,
                             sanitize_ids: sanitize,
-                            partitions: Some(partitions.iter().map(|p| p.to_string()).collect()),
+                            partitions: partitions.clone(),
+                            input_uri: input_uri.clone(),
                             concurrency_limit,
                             ..FlowParams::default()
                         };
                         let label = format!(
-                            "Fanout/{runner:?}/{retry_label}/sanitize={sanitize}/partitions={list_index}/limit={concurrency_limit:?}"
+                            "Fanout/{runner:?}/{retry_label}/sanitize={sanitize}/partitions={source_index}/limit={concurrency_limit:?}"
                         );
                         cases.push(MatrixCase { label, kind: FlowKind::Fanout, params });
                     }

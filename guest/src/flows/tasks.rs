@@ -1,7 +1,7 @@
 //! Script tasks running the `truthound-kestra` CLI, with retry and timeout.
 
 use super::config::{FlowConfig, RetryConfig, RetryPolicy, Rules, TaskConfig, TaskRunner, TaskType};
-use super::fanout::{FanoutRole, PARTIAL_STATE, STATE_GLOB, state_input_files};
+use super::fanout::{FanoutRole, PARTIAL_STATE, Partitions, STATE_GLOB, listed_state_input_files, state_input_files};
 use super::python::{PYTHON_SCRIPT_TYPE, PythonTasks};
 use super::yaml::Node;
 use super::{FlowError, render::text};
@@ -93,10 +93,13 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
         _ => vec![("DATA_URI".to_string(), Node::Str(data_uri))],
     };
     let mut input_files = Vec::new();
+    // `inputFiles` as one Pebble template rendering a JSON object, instead of `input_files`.
+    let mut input_files_template = None;
     let mut output_files = Vec::new();
     let mut before_command = None;
-    let command = match task.task_type {
-        TaskType::Check => {
+    let command = match (&task.fanout, task.task_type) {
+        (Some(FanoutRole::List), _) => "truthound-kestra partitions \"$DATA_URI\"".to_string(),
+        (_, TaskType::Check) => {
             let engine = engine(&task.engine_name, &at("engine_name"))?;
             let rules = match (&task.rules, &plan.rules_from) {
                 (Some(_), Some(_)) => {
@@ -114,10 +117,14 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
                     return Err(FlowError::new(at("rules"), "a check task needs rules (a rule document or list)"));
                 }
             };
-            input_files.push((RULES_FILE.to_string(), rules));
-            env.push(("RULE_ENGINE".into(), Node::str(engine)));
             // With an SLA the check never fails the task: a gate task after the state is stored does.
             let fail = if task.fail_on_error && task.sla.is_none() { "--fail-on-error" } else { "--no-fail-on-error" };
+            let listed_at_run_time =
+                matches!(&task.fanout, Some(FanoutRole::Merge { partitions: Partitions::AtRunTime { .. }, .. }));
+            if !listed_at_run_time {
+                input_files.push((RULES_FILE.to_string(), rules));
+                env.push(("RULE_ENGINE".into(), Node::str(engine)));
+            }
             match &task.fanout {
                 None => {
                     output_files.push(Node::str(CHECK_REPORT));
@@ -139,20 +146,28 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
                         "truthound-kestra check \"$DATA_URI\" --rules {RULES_FILE} --engine \"$RULE_ENGINE\" --emit-state {PARTIAL_STATE}"
                     )
                 }
-                Some(FanoutRole::Merge { from, partitions }) => {
+                Some(FanoutRole::Merge { from, partitions: Partitions::Fixed(partitions) }) => {
                     input_files.extend(state_input_files(from, partitions));
                     output_files.push(Node::str(CHECK_REPORT));
                     format!(
                         "truthound-kestra merge {STATE_GLOB} --rules {RULES_FILE} --engine \"$RULE_ENGINE\" {fail} --format json --output {CHECK_REPORT}"
                     )
                 }
+                Some(FanoutRole::Merge { from, partitions: Partitions::AtRunTime { list_task } }) => {
+                    // The states carry their rules and rule engine. Their names are rendered at run
+                    // time, so `inputFiles` is one JSON template, without the rule file.
+                    input_files_template = Some(listed_state_input_files(from, list_task));
+                    output_files.push(Node::str(CHECK_REPORT));
+                    format!("truthound-kestra merge . {fail} --format json --output {CHECK_REPORT}")
+                }
+                Some(FanoutRole::List) => unreachable!("a listing task is rendered by the first arm"),
             }
         }
-        TaskType::Profile => {
+        (_, TaskType::Profile) => {
             output_files.push(Node::str(PROFILE_REPORT));
             format!("truthound-kestra profile \"$DATA_URI\" --format json --output {PROFILE_REPORT}")
         }
-        TaskType::Learn => {
+        (_, TaskType::Learn) => {
             if !(0.0..=1.0).contains(&task.min_confidence) {
                 return Err(FlowError::new(
                     at("min_confidence"),
@@ -163,7 +178,7 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
             output_files.push(Node::str(RULES_FILE));
             format!("truthound-kestra learn \"$DATA_URI\" --min-confidence \"$MIN_CONFIDENCE\" --output {RULES_FILE}")
         }
-        TaskType::PythonScript => {
+        (_, TaskType::PythonScript) => {
             return Err(FlowError::new(
                 at("task_type"),
                 "python_script is not supported: generated tasks run the truthound-kestra CLI (check, profile, learn)",
@@ -185,14 +200,18 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
         env.push((name.into(), Node::str(expression)));
     }
     entries.push(("env".into(), Node::Map(env)));
-    if !input_files.is_empty() {
+    if let Some(template) = input_files_template {
+        entries.push(("inputFiles".into(), Node::Str(template)));
+    } else if !input_files.is_empty() {
         entries.push(("inputFiles".into(), Node::Map(input_files)));
     }
     match &python {
         None => {
             let commands = before_command.into_iter().chain([command]).map(Node::Str).collect();
             entries.push(("commands".into(), Node::Seq(commands)));
-            entries.push(("outputFiles".into(), Node::Seq(output_files)));
+            if !output_files.is_empty() {
+                entries.push(("outputFiles".into(), Node::Seq(output_files)));
+            }
         }
         Some(python) => {
             // The script's results travel as outputs; only the learned rule file is a file.

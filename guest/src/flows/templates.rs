@@ -5,7 +5,7 @@ use super::config::{
     Concurrency, DEFAULT_CONTAINER_IMAGE, FlowConfig, InputConfig, Labels, OutputConfig, RetryConfig, RetryPolicy,
     Rules, TaskConfig, TaskRunner, TaskType, TriggerConfig, TriggerType,
 };
-use super::fanout::FanoutRole;
+use super::fanout::{FanoutRole, Partitions};
 use super::sla::TaskSla;
 use super::{FlowError, FlowGenerator};
 use serde::Deserialize;
@@ -65,7 +65,8 @@ pub struct FlowParams {
     /// check, pipeline: an SLA on the check task, its state kept in the KV store; adds the
     /// `sla_result` output.
     pub sla: Option<TaskSla>,
-    /// fanout: the partition URIs, in row order (one partial check each).
+    /// fanout: the partition URIs, in row order (one partial check each). Without them the flow
+    /// lists the data files of `input_uri` (or of its `data_uri` input) when it runs.
     pub partitions: Option<Vec<String>>,
     /// fanout: partitions checked at once (Kestra's `concurrencyLimit`; 0: all; default 8).
     pub concurrency_limit: Option<u32>,
@@ -349,19 +350,22 @@ pub fn pipeline_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
 /// Partitions checked at once when `concurrency_limit` is not given.
 const DEFAULT_CONCURRENCY_LIMIT: u32 = 8;
 
-/// A check fanned out over `partitions`: `ForEach` task `partitions` runs `check_partition`
+/// A check fanned out over partitions: `ForEach` task `partitions` runs `check_partition`
 /// (`check --emit-state`) once per partition, at most `concurrency_limit` at once, then
 /// `merge_states` merges the states in partition order and decides like `check_quality` of the
-/// check flow (outputs `check_result`, `status`).
+/// check flow (outputs `check_result`, `status`). The partitions are `params.partitions`, or,
+/// without them, the data files task `list_partitions` lists when the flow runs (of `input_uri`,
+/// or of the flow's `data_uri` input).
 pub fn generate_fanout_flow(params: &FlowParams) -> Result<String, FlowError> {
     FlowGenerator.generate(&fanout_flow_config(params)?).map_err(params_field)
 }
 
+/// Id of the task listing the partitions of a fan-out at run time.
+const LIST_TASK: &str = "list_partitions";
+
 pub fn fanout_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> {
     common_checks(params)?;
     for (present, field) in [
-        (params.input_uri.is_some(), "input_uri"),
-        (params.data_uri_default.is_some(), "data_uri_default"),
         (params.min_confidence.is_some(), "min_confidence"),
         (params.include_profile.is_some(), "include_profile"),
         (params.include_learn.is_some(), "include_learn"),
@@ -370,17 +374,34 @@ pub fn fanout_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> 
     ] {
         reject(present, field, "fanout")?;
     }
-    let Some(partitions) = &params.partitions else {
-        return Err(FlowError::new("partitions", "a fanout flow needs the list of partition URIs"));
-    };
-    super::fanout::check_partitions(partitions, "partitions")?;
     if params.rules.is_none() {
         return Err(FlowError::new("rules", "a fanout flow needs rules (a rule document or a list of rules)"));
     }
     let mut config = base(params, "Data quality check fanned out over partitions");
+    let partitions = match &params.partitions {
+        Some(partitions) => {
+            for (present, field) in
+                [(params.input_uri.is_some(), "input_uri"), (params.data_uri_default.is_some(), "data_uri_default")]
+            {
+                if present {
+                    let why = "give either the partitions or the input_uri to list them from when the flow runs";
+                    return Err(FlowError::new(field, why));
+                }
+            }
+            super::fanout::check_partitions(partitions, "partitions")?;
+            Partitions::Fixed(partitions.clone())
+        }
+        None => {
+            let mut list = task(params, LIST_TASK, TaskType::Check, "List the partitions: the data files of the URI");
+            list.fanout = Some(FanoutRole::List);
+            config.tasks.push(list);
+            Partitions::AtRunTime { list_task: LIST_TASK.into() }
+        }
+    };
     let mut partition = task(params, "check_partition", TaskType::Check, "Check one partition into a partial state");
     partition.input_uri = Some("{{ taskrun.value }}".into());
     partition.rules = params.rules.clone();
+    partition.depends_on.extend(config.tasks.iter().map(|t| t.id.clone()));
     partition.fanout = Some(FanoutRole::Partition {
         for_each_id: "partitions".into(),
         partitions: partitions.clone(),
@@ -389,8 +410,8 @@ pub fn fanout_flow_config(params: &FlowParams) -> Result<FlowConfig, FlowError> 
     let mut merge = task(params, "merge_states", TaskType::Check, "Merge the partial states in partition order");
     merge.rules = params.rules.clone();
     merge.depends_on.push("check_partition".into());
-    merge.fanout = Some(FanoutRole::Merge { from: "check_partition".into(), partitions: partitions.clone() });
-    config.tasks = vec![partition, merge];
+    merge.fanout = Some(FanoutRole::Merge { from: "check_partition".into(), partitions });
+    config.tasks.extend([partition, merge]);
     config.outputs = vec![
         output("check_result", "JSON", vars("merge_states", "result"), "The check result over all partitions"),
         output("status", "STRING", vars("merge_states", "status"), "passed, failed, warning, skipped or error"),

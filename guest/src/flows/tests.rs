@@ -395,13 +395,34 @@ fn fanout_flows_check_each_partition_then_merge_in_partition_order() {
         let label = &case.label;
         let yaml = generate(case.kind, &serde_json_document(&case.params)).unwrap_or_else(|e| panic!("{label}: {e}"));
         let flow: Value = serde_yaml_ng::from_str(&yaml).unwrap();
-        let partitions = case.params.partitions.clone().unwrap();
-        let tasks = flow["tasks"].as_sequence().unwrap();
-        assert_eq!(tasks.len(), 2, "{label}");
-        let for_each = &tasks[0];
+        let mut tasks = flow["tasks"].as_sequence().unwrap().iter();
+        let listed_now = case.params.partitions.clone();
+        if listed_now.is_none() {
+            let list = tasks.next().unwrap();
+            assert_eq!(list["id"].as_str(), Some("list_partitions"), "{label}");
+            let listed = case.params.input_uri.as_deref().unwrap_or("{{ inputs.data_uri }}");
+            assert_eq!(list["env"]["DATA_URI"].as_str(), Some(listed), "{label}");
+            assert_eq!(list["commands"][0].as_str(), Some("truthound-kestra partitions \"$DATA_URI\""));
+            assert!(list.get("inputFiles").is_none() && list.get("outputFiles").is_none(), "{label}");
+            let declares_input = flow["inputs"].as_sequence().is_some_and(|inputs| inputs[0]["id"] == "data_uri");
+            assert_eq!(declares_input, case.params.input_uri.is_none(), "{label}");
+        } else {
+            assert!(flow.get("inputs").is_none(), "{label}: the partitions are the data");
+        }
+        let for_each = tasks.next().unwrap();
         assert_eq!(for_each["type"].as_str(), Some(FOR_EACH_TYPE), "{label}");
-        let values: Vec<&str> = for_each["values"].as_sequence().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-        assert_eq!(values, partitions, "{label}");
+        match &listed_now {
+            Some(partitions) => {
+                let values: Vec<&str> =
+                    for_each["values"].as_sequence().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+                assert_eq!(&values, partitions, "{label}");
+            }
+            None => assert_eq!(
+                for_each["values"].as_str(),
+                Some("{{ outputs.list_partitions.vars.partitions | toJson }}"),
+                "{label}"
+            ),
+        }
         assert_eq!(for_each["concurrencyLimit"].as_u64(), Some(u64::from(case.params.concurrency_limit.unwrap_or(8))));
         let check = &for_each["tasks"][0];
         assert_eq!(check["id"].as_str(), Some("check_partition"));
@@ -412,39 +433,58 @@ fn fanout_flows_check_each_partition_then_merge_in_partition_order() {
         assert_eq!(check["outputFiles"][0].as_str(), Some(PARTIAL_STATE));
         assert_eq!(check["inputFiles"][RULES_FILE].as_str(), Some(MATRIX_RULES));
 
-        let merge = &tasks[1];
+        let merge = tasks.next().unwrap();
+        assert!(tasks.next().is_none(), "{label}");
         assert_eq!(merge["id"].as_str(), Some("merge_states"));
         assert!(merge["env"].get("DATA_URI").is_none(), "{label}: a merge reads no data");
         let command = merge["commands"][0].as_str().unwrap();
-        assert!(command.starts_with(&format!("truthound-kestra merge {STATE_GLOB} --rules rules.yaml ")), "{command}");
         let fail = if case.params.fail_on_error == Some(false) { "--no-fail-on-error" } else { "--fail-on-error" };
         assert!(command.contains(fail), "{label}: {command}");
-        let inputs = merge["inputFiles"].as_mapping().unwrap();
-        assert_eq!(inputs[RULES_FILE].as_str(), Some(MATRIX_RULES));
-        let states: Vec<(&str, &str)> = inputs
-            .iter()
-            .filter(|(k, _)| k.as_str() != Some(RULES_FILE))
-            .map(|(k, v)| (k.as_str().unwrap(), v.as_str().unwrap()))
-            .collect();
-        assert_eq!(states.len(), partitions.len(), "{label}");
-        let mut names: Vec<&str> = states.iter().map(|(name, _)| *name).collect();
-        names.sort();
-        for ((name, reference), (sorted, partition)) in states.iter().zip(names.iter().zip(&partitions)) {
-            assert_eq!(name, sorted, "{label}: the glob lists states in partition order");
-            assert_eq!(
-                *reference,
-                format!("{{{{ outputs.check_partition['{partition}'].outputFiles['{PARTIAL_STATE}'] }}}}")
-            );
+        match &listed_now {
+            Some(partitions) => assert_fixed_states(merge, partitions, label),
+            None => {
+                assert!(command.starts_with("truthound-kestra merge . --"), "{command}");
+                assert!(merge["env"].get("RULE_ENGINE").is_none(), "{label}: the states carry their rules");
+                let template = merge["inputFiles"].as_str().unwrap();
+                assert!(template.contains("outputs.check_partition[partition].outputFiles['partial.tqstate']"));
+            }
         }
-        assert!(flow.get("inputs").is_none(), "{label}: the partitions are the data");
         assert_eq!(flow["outputs"][0]["value"].as_str(), Some("{{ outputs.merge_states.vars.result }}"));
+    }
+}
+
+/// The merge of partitions listed when the flow was generated receives each state by name,
+/// numbered so that the shell glob lists them in partition order.
+fn assert_fixed_states(merge: &Value, partitions: &[String], label: &str) {
+    let command = merge["commands"][0].as_str().unwrap();
+    assert!(command.starts_with(&format!("truthound-kestra merge {STATE_GLOB} --rules rules.yaml ")), "{command}");
+    let inputs = merge["inputFiles"].as_mapping().unwrap();
+    assert_eq!(inputs[RULES_FILE].as_str(), Some(MATRIX_RULES));
+    let states: Vec<(&str, &str)> = inputs
+        .iter()
+        .filter(|(k, _)| k.as_str() != Some(RULES_FILE))
+        .map(|(k, v)| (k.as_str().unwrap(), v.as_str().unwrap()))
+        .collect();
+    assert_eq!(states.len(), partitions.len(), "{label}");
+    let mut names: Vec<&str> = states.iter().map(|(name, _)| *name).collect();
+    names.sort();
+    for ((name, reference), (sorted, partition)) in states.iter().zip(names.iter().zip(partitions)) {
+        assert_eq!(name, sorted, "{label}: the glob lists states in partition order");
+        assert_eq!(
+            *reference,
+            format!("{{{{ outputs.check_partition['{partition}'].outputFiles['{PARTIAL_STATE}'] }}}}")
+        );
     }
 }
 
 #[test]
 fn fanout_parameters_belong_to_fanout_flows() {
     let cases: Vec<(FlowKind, &str, &str)> = vec![
-        (FlowKind::Fanout, r#"{"flow_id": "f", "rules": "x"}"#, "partitions"),
+        (
+            FlowKind::Fanout,
+            r#"{"flow_id": "f", "rules": "x", "partitions": ["a"], "data_uri_default": "b"}"#,
+            "data_uri_default",
+        ),
         (FlowKind::Fanout, r#"{"flow_id": "f", "partitions": ["a"]}"#, "rules"),
         (FlowKind::Fanout, r#"{"flow_id": "f", "rules": "x", "partitions": []}"#, "partitions"),
         (FlowKind::Fanout, r#"{"flow_id": "f", "rules": "x", "partitions": ["a", "a"]}"#, "partitions[1]"),

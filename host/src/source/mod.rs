@@ -69,7 +69,6 @@ pub fn local_path(uri: &str) -> Result<PathBuf, DataQualityError> {
 /// (many files, one data set), or inline JSON data. Unrendered Kestra expressions and secrets are
 /// explained, not read.
 pub fn open(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
-    let unreadable = |why: String| Err(DataQualityError::load_data(uri, format!("{uri}: {why}")));
     match detect_data_source_type(uri) {
         DataSourceType::File => open_path(uri, options),
         DataSourceType::Uri => open_remote(uri, options),
@@ -78,15 +77,20 @@ pub fn open(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQuality
                 readers::open_inline_json(uri, options.columns.as_deref(), batch_size(options))?;
             Ok(BatchSource { format: Format::Json, source_schema, schema, batches })
         }
-        DataSourceType::Output => unreadable(
+        DataSourceType::Output | DataSourceType::Secret => Err(not_data(uri)),
+    }
+}
+
+/// The error for a URI that is a Kestra expression or a secret rather than data.
+fn not_data(uri: &str) -> DataQualityError {
+    let why = match detect_data_source_type(uri) {
+        DataSourceType::Secret => "secrets are not data; render them with {{ secret('NAME') }} in the task's `env:`",
+        _ => {
             "a Kestra expression reached the command unrendered; pass it through the task's `env:` or \
              `inputFiles:` so Kestra renders it"
-                .into(),
-        ),
-        DataSourceType::Secret => {
-            unreadable("secrets are not data; render them with {{ secret('NAME') }} in the task's `env:`".into())
         }
-    }
+    };
+    DataQualityError::load_data(uri, format!("{uri}: {why}"))
 }
 
 /// The reference's `load_data(source, file_type)`: every record batch of `source` (a path or
@@ -146,6 +150,20 @@ fn open_dataset(
     options: &ReadOptions,
     open: impl Fn(&str, Option<&[String]>) -> Result<BatchSource, DataQualityError> + Send + 'static,
 ) -> Result<BatchSource, DataQualityError> {
+    let (base, keys) = dataset_keys(uri, location)?;
+    let members = keys
+        .iter()
+        .map(|key| dataset::Member {
+            uri: location.display(key),
+            partitions: dataset::partitions(key.strip_prefix(base.as_str()).unwrap_or(key)),
+        })
+        .collect();
+    dataset::concatenate(members, options.columns.as_deref(), open)
+}
+
+/// The listing base and the sorted keys of the data files `location`'s key names (a glob, or a
+/// directory-like prefix); none is an error naming `uri`.
+fn dataset_keys(uri: &str, location: &remote::Location) -> Result<(String, Vec<String>), DataQualityError> {
     let pattern = location.key.as_str();
     let (base, matcher) = if dataset::is_glob(pattern) {
         (dataset::listing_base(pattern).to_string(), Some(dataset::glob_regex(pattern)))
@@ -163,14 +181,39 @@ fn open_dataset(
     if keys.is_empty() {
         return Err(DataQualityError::load_data(uri, format!("{uri}: no data files match")));
     }
-    let members = keys
-        .iter()
-        .map(|key| dataset::Member {
-            uri: location.display(key),
-            partitions: dataset::partitions(key.strip_prefix(base.as_str()).unwrap_or(key)),
-        })
-        .collect();
-    dataset::concatenate(members, options.columns.as_deref(), open)
+    Ok((base, keys))
+}
+
+/// The data files `uri` names, in the order `open` reads them: the sorted members of a glob or
+/// directory (local or remote, shown as absolute paths or full URIs), or `uri` itself when it
+/// names one file or object, which must exist. Fan-out flows list their partitions with this.
+pub fn list_data_files(uri: &str) -> Result<Vec<String>, DataQualityError> {
+    let location = match detect_data_source_type(uri) {
+        DataSourceType::File => {
+            let path = local_path(uri)?;
+            let name = path.display().to_string();
+            if !dataset::is_glob(&name) && !path.is_dir() {
+                inspect_local(&path, &name, None)?;
+                return Ok(vec![uri.trim().to_string()]);
+            }
+            remote::local_location(&path)?
+        }
+        DataSourceType::Uri => {
+            let location = remote::remote_location(uri)?;
+            if !dataset::is_glob(&location.key) && !location.key.is_empty() && !location.key.ends_with('/') {
+                remote::head(&location, &location.key)?;
+                return Ok(vec![uri.trim().to_string()]);
+            }
+            location
+        }
+        DataSourceType::Inline => {
+            let why = "inline data is one data set, not files to list";
+            return Err(DataQualityError::load_data(uri, format!("{uri}: {why}")));
+        }
+        DataSourceType::Output | DataSourceType::Secret => return Err(not_data(uri)),
+    };
+    let (_, keys) = dataset_keys(uri, &location)?;
+    Ok(keys.iter().map(|key| location.display(key)).collect())
 }
 
 /// Opens one remote object: Parquet through ranged reads of only the footer and the needed

@@ -295,11 +295,13 @@ def generate_quality_pipeline(flow_id: str, namespace: str = "default", input_ur
                                                schedule=schedule, description=description, **options))
 
 
-def generate_fanout_flow(flow_id: str, partitions: list[str], rules: Any, namespace: str = "default",
-                         **options: Any) -> str:
-    """A `ForEach` of partial checks over `partitions`, then one merge (CLI tasks)."""
-    return _template("fanout", flow_id, dict(namespace=namespace, partitions=list(partitions), rules=_rules(rules),
-                                             **options))
+def generate_fanout_flow(flow_id: str, partitions: list[str] | None = None, rules: Any = None,
+                         namespace: str = "default", **options: Any) -> str:
+    """A `ForEach` of partial checks over `partitions`, then one merge (CLI tasks). Without
+    `partitions` the flow lists them when it runs: the data files of `input_uri` (a glob or
+    directory), or of its `data_uri` input."""
+    listed = None if partitions is None else list(partitions)
+    return _template("fanout", flow_id, dict(namespace=namespace, partitions=listed, rules=_rules(rules), **options))
 
 
 def _rules(rules: Any) -> Any:
