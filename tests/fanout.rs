@@ -325,10 +325,12 @@ fn partitions_lists_the_data_files_a_fanout_iterates_over() {
         let outputs = run.outputs();
         assert_eq!(outputs["partitions"], serde_json::json!(expected), "{listed}: data files only, sorted");
         assert_eq!(outputs["count"], expected.len());
+        assert_eq!(outputs["root"], data.path("parts").display().to_string(), "{listed}");
         assert_eq!(run.metric("partitions")["value"], expected.len() as f64);
     }
     let one = data.run(&["partitions", "all.parquet"]);
     assert_eq!(one.outputs()["partitions"], serde_json::json!(["all.parquet"]), "one file is its own partition");
+    assert_eq!(one.outputs()["root"], "", "a file alone has no partition directories");
 
     for (uri, expected) in [
         ("missing.parquet", "missing.parquet: no such file"),

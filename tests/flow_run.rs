@@ -457,15 +457,22 @@ fn a_generated_fanout_flow_checks_partitions_then_merges_like_one_check() {
 fn a_fanout_flow_lists_its_partitions_when_it_runs_and_merges_them_in_listing_order() {
     let root = repo_root();
     let work = tempfile::tempdir().unwrap();
-    // Twelve partitions: their states are numbered 0-11, so `merge .` must read state-10 after
-    // state-9 (not after state-1) for the row numbers to follow the listing.
+    // Twelve Hive-style partitions: their states are numbered 0-11, so `merge .` must read
+    // state-10 after state-9 (not after state-1) for the row numbers to follow the listing, and
+    // a rule on the partition column `batch` needs each partition's `--hive-root`.
     let folder = work.path().join("orders");
-    std::fs::create_dir_all(&folder).unwrap();
-    let mut expected = split_example(84, |index| folder.join(format!("part-{index}.csv")));
+    let mut expected = split_example(84, |index| {
+        let partition = folder.join(format!("batch={index}"));
+        std::fs::create_dir_all(&partition).unwrap();
+        partition.join("part.csv")
+    });
     expected.sort();
     assert_eq!(expected.len(), 12);
     std::fs::write(folder.join("_SUCCESS"), "").unwrap();
-    let rules = root.join("examples/orders.rules.yaml");
+    let rules = work.path().join("rules.yaml");
+    let example_rules = std::fs::read_to_string(root.join("examples/orders.rules.yaml")).unwrap();
+    let batch_rule = "  - {type: in_set, column: batch, values: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']}\n";
+    std::fs::write(&rules, example_rules + batch_rule).unwrap();
     let mut args = vec!["flow", "generate", "fanout", "--flow-id", "orders_fanout", "--task-runner", "process"];
     args.extend(["--rules", rules.to_str().unwrap(), "--no-fail-on-error", "--concurrency-limit", "3"]);
     let yaml = generate_valid(&args, work.path());
@@ -491,4 +498,6 @@ fn a_fanout_flow_lists_its_partitions_when_it_runs_and_merges_them_in_listing_or
     assert_eq!(merge.vars["result"]["rule_results"], single["result"]["rule_results"]);
     let samples = single["result"]["rule_results"].as_array().unwrap().iter().flat_map(|r| r["samples"].as_array());
     assert!(samples.flatten().any(|s| s["row"].as_u64() > Some(840)), "samples name rows of the later partitions");
+    let batch = single["result"]["rule_results"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((batch["column"].as_str(), batch["unexpected_count"].as_u64()), (Some("batch"), Some(1000 - 840)));
 }

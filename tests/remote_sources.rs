@@ -399,6 +399,7 @@ fn s3_objects_globs_and_compressed_data_give_the_local_result() {
         let run = truthound(&["partitions", listed], &with(&environment));
         run.expect_code(0);
         assert_eq!(run.outputs()["partitions"], serde_json::json!(expected), "{listed}");
+        assert_eq!(run.outputs()["root"], "s3://data/events", "{listed}");
     }
     let one = truthound(&["partitions", "s3://data/orders.parquet"], &with(&environment));
     assert_eq!(one.outputs()["partitions"], serde_json::json!(["s3://data/orders.parquet"]));

@@ -40,6 +40,9 @@ pub struct CheckConfig {
     /// Check with one engine instance per core (the seed's `parallel`): by row ranges or by
     /// rules, see `run_check`.
     pub parallel: bool,
+    /// Add the Hive-style partition columns of the file's path below this directory (a check of
+    /// one partition of a fan-out; see `ReadOptions::hive_root`).
+    pub hive_root: Option<String>,
 }
 
 impl CheckConfig {
@@ -81,6 +84,7 @@ impl Preset {
             spill_budget_bytes: Limits::default().spill_budget_bytes,
             batch_size: 0,
             parallel: false,
+            hive_root: None,
         };
         match self {
             Preset::Default => base,
@@ -155,7 +159,8 @@ pub fn run_check(
     // the rules are checked, as without `parallel`.
     let instances = instance_count(runtime, config) as usize;
     let ranges = if instances > 1 && suits_row_ranges(rule_document, config) {
-        source::split_rows(uri, &ReadOptions::default(), instances).unwrap_or(None)
+        let options = ReadOptions { hive_root: config.hive_root.clone(), ..ReadOptions::default() };
+        source::split_rows(uri, &options, instances).unwrap_or(None)
     } else {
         None
     };
@@ -204,6 +209,7 @@ pub(crate) fn check_shards(
         batch_size: config.batch_size,
         format: None,
         valid_columns: null_only_columns(runtime, rule_document, config),
+        hive_root: config.hive_root.clone(),
     };
     let inputs = spawn_reader(uri.to_string(), read_options, shards.iter().map(|s| Some(s.columns.clone())).collect());
     let sharded = shards.len() > 1;

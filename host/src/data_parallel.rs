@@ -83,6 +83,7 @@ pub(crate) fn check_row_ranges(
                 batch_size: config.batch_size,
                 format: None,
                 valid_columns: valid_columns.clone(),
+                hive_root: None,
             };
             Ok(Worker { session, checker, read_options, range })
         })

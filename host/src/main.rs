@@ -40,7 +40,8 @@ enum Command {
     /// (it defines row numbers), into what `check` gives for all the data.
     Merge(MergeArgs),
     /// List the data files a glob or directory names (sorted, the order a check reads them), as
-    /// the outputs `partitions` and `count`: a fan-out flow's `ForEach` iterates over them.
+    /// the outputs `partitions` and `count`, and `root`, where their Hive-style partition
+    /// directories start (for `check --hive-root`): a fan-out flow's `ForEach` iterates over them.
     Partitions {
         /// A glob, directory or prefix (local or remote), or one file.
         uri: String,
@@ -101,6 +102,11 @@ struct CheckArgs {
     /// `merge`, instead of deciding pass or fail.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["format", "output", "sla"])]
     emit_state: Option<PathBuf>,
+    /// The directory (path or URI prefix, as `partitions` prints it) the file's Hive-style
+    /// `name=value` directories start below: their columns are added, as a check of a glob
+    /// over the root adds them. Empty: none.
+    #[arg(long, value_name = "ROOT")]
+    hive_root: Option<String>,
     #[command(flatten)]
     engine: EngineArgs,
     #[command(flatten)]
@@ -557,9 +563,9 @@ fn merge(args: MergeArgs, loaded: &LoadedContext) -> Result<i32, DataQualityErro
 /// Lists the data files `uri` names as Kestra outputs, for a fan-out's `ForEach`.
 fn partitions(uri: &str, loaded: &LoadedContext) -> Result<i32, DataQualityError> {
     print_context_warnings(loaded)?;
-    let files = source::list_data_files(uri)?;
+    let (files, root) = source::list_data_files(uri)?;
     let count = files.len();
-    let outputs = serde_json::json!({ "partitions": files, "count": count });
+    let outputs = serde_json::json!({ "partitions": files, "count": count, "root": root.unwrap_or_default() });
     print_protocol(
         &outputs,
         &[Metric::counter("partitions", count as f64)],
@@ -680,6 +686,7 @@ fn check_config(args: &CheckArgs) -> Result<CheckConfig, DataQualityError> {
     if let Some(n) = args.sample_failures {
         config.sample_failures = n;
     }
+    config.hive_root = args.hive_root.clone().filter(|root| !root.is_empty());
     Ok(config)
 }
 

@@ -140,10 +140,16 @@ pub fn render_task(config: &FlowConfig, plan: &TaskPlan) -> Result<Node, FlowErr
                         "truthound-kestra check \"$DATA_URI\" --rules {RULES_FILE} --engine \"$RULE_ENGINE\" {fail} --format json --output {CHECK_REPORT}{sla_arguments}"
                     )
                 }
-                Some(FanoutRole::Partition { .. }) => {
+                Some(FanoutRole::Partition { partitions, .. }) => {
                     output_files.push(Node::str(PARTIAL_STATE));
+                    let mut hive_root = "";
+                    if let Partitions::AtRunTime { list_task } = partitions {
+                        // The partition columns a check of the listed glob would add.
+                        env.push(("HIVE_ROOT".into(), Node::Str(format!("{{{{ outputs.{list_task}.vars.root }}}}"))));
+                        hive_root = " --hive-root \"$HIVE_ROOT\"";
+                    }
                     format!(
-                        "truthound-kestra check \"$DATA_URI\" --rules {RULES_FILE} --engine \"$RULE_ENGINE\" --emit-state {PARTIAL_STATE}"
+                        "truthound-kestra check \"$DATA_URI\" --rules {RULES_FILE} --engine \"$RULE_ENGINE\" --emit-state {PARTIAL_STATE}{hive_root}"
                     )
                 }
                 Some(FanoutRole::Merge { from, partitions: Partitions::Fixed(partitions) }) => {

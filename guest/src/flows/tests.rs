@@ -429,7 +429,14 @@ fn fanout_flows_check_each_partition_then_merge_in_partition_order() {
         assert_eq!(check["env"]["DATA_URI"].as_str(), Some("{{ taskrun.value }}"), "{label}");
         let command = check["commands"][0].as_str().unwrap();
         assert!(command.starts_with("truthound-kestra check \"$DATA_URI\" --rules rules.yaml "), "{command}");
-        assert!(command.ends_with(&format!("--emit-state {PARTIAL_STATE}")), "{command}");
+        let hive_root = if listed_now.is_none() {
+            assert_eq!(check["env"]["HIVE_ROOT"].as_str(), Some("{{ outputs.list_partitions.vars.root }}"), "{label}");
+            " --hive-root \"$HIVE_ROOT\""
+        } else {
+            assert!(check["env"].get("HIVE_ROOT").is_none(), "{label}");
+            ""
+        };
+        assert!(command.ends_with(&format!("--emit-state {PARTIAL_STATE}{hive_root}")), "{command}");
         assert_eq!(check["outputFiles"][0].as_str(), Some(PARTIAL_STATE));
         assert_eq!(check["inputFiles"][RULES_FILE].as_str(), Some(MATRIX_RULES));
 

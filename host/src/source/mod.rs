@@ -48,6 +48,10 @@ pub struct ReadOptions {
     /// Columns the caller reads only for their nulls: a Parquet reader does not decode those
     /// whose statistics prove them null-free and puts all-valid stand-ins in their place.
     pub valid_columns: Vec<String>,
+    /// The directory (path or URI prefix) a single file's Hive-style partition directories start
+    /// below: their `name=value` columns are added, as a read of a glob over the root would add
+    /// them. Checks of one partition of a fan-out use it.
+    pub hive_root: Option<String>,
 }
 
 /// Resolves a file source (a path, `~/path` or `file://` URI) to a local path.
@@ -115,7 +119,13 @@ fn open_path(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualit
     let path = local_path(uri)?;
     let name = path.display().to_string();
     if !dataset::is_glob(&name) && !path.is_dir() {
-        return open_local(&path, &name, options);
+        return match &options.hive_root {
+            None => open_local(&path, &name, options),
+            Some(root) => {
+                let open = move |file: &str, options: &ReadOptions| open_local(Path::new(file), file, options);
+                open_below_root(uri, root, options, open)
+            }
+        };
     }
     let location = remote::local_location(&path)?;
     let shared = options.clone();
@@ -126,12 +136,40 @@ fn open_path(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualit
     open_dataset(uri, &location, options, open)
 }
 
+/// Opens the one file `uri` with `open`, adding the Hive-style partition columns of its path
+/// below `root` (none when `uri` is not below `root`: an error naming both).
+fn open_below_root(
+    uri: &str,
+    root: &str,
+    options: &ReadOptions,
+    open: impl Fn(&str, &ReadOptions) -> Result<BatchSource, DataQualityError> + Send + 'static,
+) -> Result<BatchSource, DataQualityError> {
+    let prefix = format!("{}/", root.trim_end_matches('/'));
+    let Some(relative) = uri.strip_prefix(&prefix) else {
+        let why = format!("the file {uri} is not below the Hive root {root}");
+        return Err(DataQualityError::configuration("hive_root", why));
+    };
+    let member = dataset::Member { uri: uri.to_string(), partitions: dataset::partitions(relative) };
+    let shared = options.clone();
+    let open_member = move |file: &str, columns: Option<&[String]>| {
+        open(file, &ReadOptions { columns: columns.map(<[String]>::to_vec), hive_root: None, ..shared.clone() })
+    };
+    dataset::concatenate(vec![member], options.columns.as_deref(), open_member)
+}
+
 /// Opens a remote URI: one object, or every data object a glob or prefix (a key ending in `/`)
 /// names.
 fn open_remote(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
     let location = remote::remote_location(uri)?;
     if !dataset::is_glob(&location.key) && !location.key.is_empty() && !location.key.ends_with('/') {
-        return open_object(&location, &location.key, options);
+        return match &options.hive_root {
+            None => open_object(&location, &location.key, options),
+            Some(root) => {
+                let key = location.key.clone();
+                let open = move |_: &str, options: &ReadOptions| open_object(&location, &key, options);
+                open_below_root(uri, root, options, open)
+            }
+        };
     }
     let (shared_location, shared_options) = (location.clone(), options.clone());
     let open = move |uri: &str, columns: Option<&[String]>| {
@@ -186,15 +224,17 @@ fn dataset_keys(uri: &str, location: &remote::Location) -> Result<(String, Vec<S
 
 /// The data files `uri` names, in the order `open` reads them: the sorted members of a glob or
 /// directory (local or remote, shown as absolute paths or full URIs), or `uri` itself when it
-/// names one file or object, which must exist. Fan-out flows list their partitions with this.
-pub fn list_data_files(uri: &str) -> Result<Vec<String>, DataQualityError> {
+/// names one file or object, which must exist. With a glob or directory, also the root its
+/// members' Hive-style partition directories start below (their columns in a read of `uri`).
+/// Fan-out flows list their partitions with this.
+pub fn list_data_files(uri: &str) -> Result<(Vec<String>, Option<String>), DataQualityError> {
     let location = match detect_data_source_type(uri) {
         DataSourceType::File => {
             let path = local_path(uri)?;
             let name = path.display().to_string();
             if !dataset::is_glob(&name) && !path.is_dir() {
                 inspect_local(&path, &name, None)?;
-                return Ok(vec![uri.trim().to_string()]);
+                return Ok((vec![uri.trim().to_string()], None));
             }
             remote::local_location(&path)?
         }
@@ -202,7 +242,7 @@ pub fn list_data_files(uri: &str) -> Result<Vec<String>, DataQualityError> {
             let location = remote::remote_location(uri)?;
             if !dataset::is_glob(&location.key) && !location.key.is_empty() && !location.key.ends_with('/') {
                 remote::head(&location, &location.key)?;
-                return Ok(vec![uri.trim().to_string()]);
+                return Ok((vec![uri.trim().to_string()], None));
             }
             location
         }
@@ -212,8 +252,9 @@ pub fn list_data_files(uri: &str) -> Result<Vec<String>, DataQualityError> {
         }
         DataSourceType::Output | DataSourceType::Secret => return Err(not_data(uri)),
     };
-    let (_, keys) = dataset_keys(uri, &location)?;
-    Ok(keys.iter().map(|key| location.display(key)).collect())
+    let (base, keys) = dataset_keys(uri, &location)?;
+    let root = location.display(base.trim_end_matches('/'));
+    Ok((keys.iter().map(|key| location.display(key)).collect(), Some(root)))
 }
 
 /// Opens one remote object: Parquet through ranged reads of only the footer and the needed

@@ -37,10 +37,10 @@ impl RowRange {
 
 /// Splits the file at `uri` into at most `parts` contiguous ranges of about equal rows, in file
 /// order. `None` when it cannot be split (not a local Parquet or Arrow IPC file, or fewer than two
-/// row groups or batches): read it whole. A file that cannot be opened is the same error a
-/// whole read gives.
+/// row groups or batches, or Hive partition columns to add): read it whole. A file that cannot
+/// be opened is the same error a whole read gives.
 pub fn split_rows(uri: &str, options: &ReadOptions, parts: usize) -> Result<Option<Vec<RowRange>>, DataQualityError> {
-    if parts < 2 || detect_data_source_type(uri) != DataSourceType::File {
+    if parts < 2 || options.hive_root.is_some() || detect_data_source_type(uri) != DataSourceType::File {
         return Ok(None);
     }
     let Some((path, format)) = resolve_file(uri, options.format)? else {
