@@ -15,7 +15,7 @@
 //! of the values (see `shard_part`), so the parts' metrics add up to the whole.
 
 use super::shard_part::Part;
-use super::spill::{OccurrenceLog, SpillSettings, occurrences};
+use super::spill::{Occurrence, OccurrenceLog, SpillSettings, occurrences};
 use super::value_table::{Slot, ValueTable};
 use super::{Analyzer, Metric, RowsMetric, ValuesMetric, column, decode, encode, null_count};
 use crate::model::{FailureSample, QualityError};
@@ -57,14 +57,17 @@ pub struct DuplicateValues {
     spilled_key_bytes: usize,
     /// The part of the values this analyzer counts (all when `None`).
     part: Option<Part>,
+    /// Where the slots read ahead of a group's lookups are summed, so the reads cannot be
+    /// optimised away.
+    probe_sink: u64,
 }
 
 /// How many keys are looked up together: enough independent memory reads to hide most of the
 /// latency of a table much larger than the cache.
 const PROBE_GROUP: usize = 16;
 
-/// A group of keys (copied), their rows, tags and occurrence counts, waiting for one batched
-/// lookup.
+/// A group of keys (copied from the batch), their rows, tags and occurrence counts, waiting for
+/// one batched lookup.
 #[derive(Default)]
 struct PendingKeys {
     bytes: Vec<u8>,
@@ -73,8 +76,6 @@ struct PendingKeys {
     tags: [u32; PROBE_GROUP],
     counts: [u64; PROBE_GROUP],
     len: usize,
-    /// Where the touched slots are summed, so the reads cannot be optimised away.
-    sink: u64,
 }
 
 /// The exported form: values in first-seen order.
@@ -121,6 +122,7 @@ impl DuplicateValues {
             spill_error: None,
             spilled_key_bytes: 0,
             part,
+            probe_sink: 0,
         }
     }
 
@@ -172,12 +174,17 @@ impl DuplicateValues {
     ) -> Result<(), QualityError> {
         log.for_each_partition(|bytes| {
             let mut counter = self.partition_counter(bytes.len());
+            // Rows arrive in order within a partition, so the first repeats are the lowest. The
+            // keys are looked up in groups straight from the partition's bytes.
+            let mut group = Vec::with_capacity(PROBE_GROUP);
             for occurrence in occurrences(bytes) {
-                let occurrence = occurrence?;
-                // Rows arrive in order within a partition, so the first repeats are the lowest.
-                counter.queue_tagged(occurrence.key, occurrence.tag, occurrence.row, occurrence.count);
+                group.push(occurrence?);
+                if group.len() == PROBE_GROUP {
+                    counter.observe_group(&group);
+                    group.clear();
+                }
             }
-            counter.flush();
+            counter.observe_group(&group);
             each(counter)
         })
     }
@@ -299,22 +306,30 @@ impl DuplicateValues {
         }
     }
 
-    /// Looks up every queued key: first all start slots (overlapping misses), then in order.
-    /// Keys are queued only while the values are in memory.
+    /// Looks up every queued key (see `observe_group`). Keys are queued only while the values
+    /// are in memory.
     fn flush(&mut self) {
         let mut pending = std::mem::take(&mut self.pending);
-        for &tag in &pending.tags[..pending.len] {
-            pending.sink = pending.sink.wrapping_add(self.values.touch(tag));
-        }
-        let mut start = 0;
-        for i in 0..pending.len {
-            let key = &pending.bytes[start..pending.ends[i]];
-            self.observe_tagged(key, pending.tags[i], pending.counts[i], pending.rows[i], self.sample_cap);
-            start = pending.ends[i];
-        }
+        let group: [Occurrence; PROBE_GROUP] = std::array::from_fn(|i| {
+            let start = if i == 0 { 0 } else { pending.ends[i - 1] };
+            let key = if i < pending.len { &pending.bytes[start..pending.ends[i]] } else { &[][..] };
+            Occurrence { tag: pending.tags[i], row: pending.rows[i], count: pending.counts[i], key }
+        });
+        self.observe_group(&group[..pending.len]);
         pending.bytes.clear();
         pending.len = 0;
         self.pending = pending;
+    }
+
+    /// Counts a group of occurrences: first reads every start slot (their cache misses
+    /// overlap), then inserts in order.
+    fn observe_group(&mut self, group: &[Occurrence]) {
+        for occurrence in group {
+            self.probe_sink = self.probe_sink.wrapping_add(self.values.touch(occurrence.tag));
+        }
+        for occurrence in group {
+            self.observe_tagged(occurrence.key, occurrence.tag, occurrence.count, occurrence.row, self.sample_cap);
+        }
     }
 
     /// Counts `count` occurrences of `key`, the first at `row`; returns the value's id. A value

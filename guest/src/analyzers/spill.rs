@@ -97,20 +97,25 @@ impl OccurrenceLog {
     /// partition.
     #[inline]
     pub fn append(&mut self, tag: u32, key: &[u8], row: u64, count: u64) -> Result<(), QualityError> {
-        let partition = (tag as usize) & (PARTITIONS - 1);
-        let buffer = &mut self.buffers[partition];
         let len = u32::try_from(key.len())
             .ok()
             .filter(|len| len & COUNT_FLAG == 0)
             .ok_or_else(|| QualityError::data("a value longer than 2 GiB"))?;
-        let flagged = if count == 1 { len } else { len | COUNT_FLAG };
-        buffer.reserve(24 + key.len());
-        buffer.extend_from_slice(&flagged.to_le_bytes());
-        buffer.extend_from_slice(&tag.to_le_bytes());
-        buffer.extend_from_slice(&row.to_le_bytes());
-        if count != 1 {
-            buffer.extend_from_slice(&count.to_le_bytes());
-        }
+        // The record's header is built in registers and copied once.
+        let mut header = [0u8; 24];
+        header[4..8].copy_from_slice(&tag.to_le_bytes());
+        header[8..16].copy_from_slice(&row.to_le_bytes());
+        let header_len = if count == 1 {
+            header[..4].copy_from_slice(&len.to_le_bytes());
+            16
+        } else {
+            header[..4].copy_from_slice(&(len | COUNT_FLAG).to_le_bytes());
+            header[16..].copy_from_slice(&count.to_le_bytes());
+            24
+        };
+        let partition = (tag as usize) & (PARTITIONS - 1);
+        let buffer = &mut self.buffers[partition];
+        buffer.extend_from_slice(&header[..header_len]);
         buffer.extend_from_slice(key);
         if buffer.len() >= self.buffer_bytes {
             self.write_out(partition)?;
