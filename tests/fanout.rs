@@ -29,15 +29,6 @@ rules:
 "#;
 
 /// The rows `range` of `table`.
-fn slice(table: &Table, range: std::ops::Range<usize>) -> Table {
-    Table {
-        id: table.id[range.clone()].to_vec(),
-        email: table.email[range.clone()].to_vec(),
-        amount: table.amount[range.clone()].to_vec(),
-        status: table.status[range].to_vec(),
-    }
-}
-
 /// Writes partition `index`: even ones as CSV, odd ones as Parquet.
 fn write_partition(dir: &Path, index: usize, part: &Table) -> String {
     if index.is_multiple_of(2) {
@@ -68,7 +59,7 @@ impl DataSet {
         let partitions = CUTS
             .windows(2)
             .enumerate()
-            .map(|(index, cut)| write_partition(dir.path(), index, &slice(&table, cut[0]..cut[1])))
+            .map(|(index, cut)| write_partition(dir.path(), index, &table.slice(cut[0]..cut[1])))
             .collect();
         DataSet { dir, table, partitions }
     }
@@ -173,7 +164,7 @@ fn the_merge_order_defines_row_numbers_and_nothing_else() {
     data.run(&args).expect_code(1);
 
     // Exactly what one run over the partitions concatenated in that order gives ...
-    let parts: Vec<Table> = reversed.iter().map(|&i| slice(&data.table, CUTS[i]..CUTS[i + 1])).collect();
+    let parts: Vec<Table> = reversed.iter().map(|&i| data.table.slice(CUTS[i]..CUTS[i + 1])).collect();
     let concatenated = Table {
         id: parts.iter().flat_map(|p| p.id.clone()).collect(),
         email: parts.iter().flat_map(|p| p.email.clone()).collect(),
@@ -294,7 +285,7 @@ fn empty_partitions_add_nothing() {
     let states = data.emit_states("partitions", &[0, 1], &[]);
     let merged = data.run(&["merge", "states/0.tqstate", &states[0], "states/2.tqstate", &states[1]]);
     merged.expect_code(1);
-    let both = slice(&data.table, 0..CUTS[2]);
+    let both = data.table.slice(0..CUTS[2]);
     both.write_parquet(&data.path("first-two.parquet"));
     let single = data.run(&["check", "first-two.parquet", "--rules", "rules.yaml"]);
     assert_eq!(comparable(merged.outputs()), comparable(single.outputs()));

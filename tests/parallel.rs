@@ -52,7 +52,7 @@ fn table() -> Table {
 /// Checks `file` against `rules` with `mode` (`--parallel` or `--no-parallel`); the report,
 /// the outputs and the exit code.
 fn check(dir: &Path, file: &str, rules: &str, mode: &str) -> (Value, Value, i32) {
-    let report = format!("{file}.{rules}{mode}.json");
+    let report = format!("{}.{rules}{mode}.json", file.replace(['/', '*'], "_"));
     let args = ["check", file, "--rules", rules, mode, "--sample-failures", "1000", "--format", "json", "-o", &report];
     let run = run_in(dir, &args);
     run.expect_code(1);
@@ -111,4 +111,89 @@ fn indexed_files_split_into_contiguous_ranges_text_files_do_not() {
     assert_eq!(split_rows(&path("data.csv"), &options, 4).unwrap(), None);
     assert_eq!(split_rows(&path("data.parquet"), &options, 1).unwrap(), None);
     assert!(split_rows(&path("missing.parquet"), &options, 4).unwrap_err().message.contains("no such file"));
+}
+
+#[test]
+fn a_data_set_of_indexed_files_is_split_by_whole_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = table();
+    // Five files of uneven sizes in Hive-style directories, the cuts where ranges start.
+    let cuts = [0, 3000, 9000, 15000, 24000, ROWS];
+    for (index, cut) in cuts.windows(2).enumerate() {
+        let folder = dir.path().join(format!("events/batch={index}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        table.slice(cut[0]..cut[1]).write_parquet(&folder.join("part.parquet"));
+    }
+    std::fs::write(dir.path().join("events/_SUCCESS"), "").unwrap();
+    let rules = format!("{RANGE_RULES}  - {{type: in_set, column: batch, values: ['0', '1', '2']}}\n");
+    std::fs::write(dir.path().join("ranges.yaml"), rules).unwrap();
+    for source in ["events", "events/*/part.parquet"] {
+        let single = check(dir.path(), source, "ranges.yaml", "--no-parallel");
+        let parallel = check(dir.path(), source, "ranges.yaml", "--parallel");
+        assert_eq!(parallel, single, "{source}");
+        let results = single.0["result"]["rule_results"].as_array().unwrap().clone();
+        let break_rows: Vec<u64> =
+            results[4]["samples"].as_array().unwrap().iter().filter_map(|s| s["row"].as_u64()).collect();
+        assert!([3000, 9000, 15000].iter().all(|row| break_rows.contains(row)), "{source}: {break_rows:?}");
+        assert_eq!(results[8]["unexpected_count"], (ROWS - 15000) as u64, "{source}: the partition column");
+    }
+
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let options = ReadOptions::default();
+    for parts in [2, 3, 5, 9] {
+        let ranges = split_rows(&path("events"), &options, parts).unwrap().expect("splits");
+        assert!((2..=parts.min(5)).contains(&ranges.len()), "{parts}: whole files only, {} ranges", ranges.len());
+        let rows: usize = ranges
+            .iter()
+            .map(|range| range.open(&options).unwrap().batches.map(|b| b.unwrap().num_rows()).sum::<usize>())
+            .sum();
+        assert_eq!(rows, ROWS, "{parts}: the ranges cover every row once");
+    }
+    // A CSV file among them: read by one reader.
+    table.slice(0..10).write_csv(&dir.path().join("events/batch=4/extra.csv"), b',');
+    assert_eq!(split_rows(&path("events"), &options, 2).unwrap(), None, "CSV files are read by one reader");
+    std::fs::remove_file(dir.path().join("events/batch=4/extra.csv")).unwrap();
+    // A file with other columns is refused by name: inside a range while it is read, at the
+    // start of a range before any range is read (whichever of the two renamed files starts the
+    // second range).
+    // Same rows, so that the files keep their sizes and the ranges their starts.
+    write_renamed_parquet(&table.slice(24000..ROWS), &dir.path().join("events/batch=4/part.parquet"));
+    let refused = run_in(dir.path(), &["check", "events", "--rules", "ranges.yaml", "--parallel"]);
+    refused.expect_code(3);
+    assert!(refused.stdout.contains("batch=4/part.parquet: its columns"), "{}", refused.stdout);
+    write_renamed_parquet(&table.slice(15000..24000), &dir.path().join("events/batch=3/part.parquet"));
+    let refused = split_rows(&path("events"), &options, 2).unwrap_err();
+    let named =
+        ["batch=3", "batch=4"].iter().any(|b| refused.message.contains(&format!("{b}/part.parquet: its columns")));
+    assert!(named, "{refused}");
+}
+
+/// Writes `table` as Parquet with its `amount` column renamed, so that its schema differs.
+fn write_renamed_parquet(table: &Table, path: &Path) {
+    table.write_parquet(path);
+    let file = std::fs::File::open(path).unwrap();
+    let batches: Vec<_> = parquet::arrow::arrow_reader::ParquetRecordBatchReader::try_new(file, 1 << 20)
+        .unwrap()
+        .map(|batch| batch.unwrap())
+        .collect();
+    let schema = batches[0].schema();
+    let fields: Vec<_> =
+        schema
+            .fields()
+            .iter()
+            .map(|f| {
+                if f.name() == "amount" {
+                    std::sync::Arc::new(f.as_ref().clone().with_name("total"))
+                } else {
+                    f.clone()
+                }
+            })
+            .collect();
+    let renamed = std::sync::Arc::new(arrow_schema::Schema::new(fields));
+    let mut writer =
+        parquet::arrow::ArrowWriter::try_new(std::fs::File::create(path).unwrap(), renamed.clone(), None).unwrap();
+    for batch in batches {
+        writer.write(&arrow_array::RecordBatch::try_new(renamed.clone(), batch.columns().to_vec()).unwrap()).unwrap();
+    }
+    writer.close().unwrap();
 }

@@ -372,6 +372,8 @@ fn s3_objects_globs_and_compressed_data_give_the_local_result() {
 
     let server = s3_server(&[]);
     objects.push(("events/_SUCCESS".into(), csv));
+    let parquet = dir.path().join("orders.parquet");
+    objects.extend(["pq/a.parquet", "pq/b.parquet"].map(|key| (key.to_string(), parquet.clone())));
     server.upload(S3_UPLOAD, "data", &objects);
     let environment = server.environment.clone();
     let sources = [
@@ -389,6 +391,25 @@ fn s3_objects_globs_and_compressed_data_give_the_local_result() {
     let no_match = check("s3://data/events/none-*.csv", &with(&environment));
     no_match.expect_code(3);
     assert!(no_match.stdout.contains("s3://data/events/none-*.csv: no data files match"), "{}", no_match.stdout);
+
+    // `--parallel` reads a data set of Parquet objects as ranges of whole objects, one instance
+    // each, and merges them in order: the same result as one reader.
+    let rules = dir.path().join("ranges.yaml");
+    let order_rules = "- {type: increasing, column: order_id}\n- {type: in_range, column: amount, min: 0}\n";
+    std::fs::write(&rules, order_rules).unwrap();
+    let ranged = |mode: &str| {
+        let run = truthound(
+            &["check", "s3://data/pq/*.parquet", "--rules", rules.to_str().unwrap(), mode],
+            &with(&environment),
+        );
+        run.expect_code(1);
+        verdict(&run)
+    };
+    let (single, parallel) = (ranged("--no-parallel"), ranged("--parallel"));
+    assert_eq!(parallel, single);
+    assert_eq!(single["total_rows"], 2000);
+    let rows = single["rule_results"][0]["samples"].as_array().unwrap().iter().map(|s| s["row"].clone());
+    assert!(rows.collect::<Vec<_>>().contains(&serde_json::json!(1000)), "the order break where b.parquet starts");
 
     // A fan-out flow lists its partitions with `partitions`: the data objects, sorted.
     let parts: Vec<&String> = objects.iter().map(|(key, _)| key).filter(|key| key.contains("/part-")).collect();

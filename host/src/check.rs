@@ -143,7 +143,8 @@ pub(crate) struct Shard {
 }
 
 /// Checks the data at `uri` against `rule_document` (YAML or JSON text). With `parallel`, a
-/// Parquet or Arrow IPC file is split into contiguous row ranges, one sandboxed instance each,
+/// Parquet or Arrow IPC file (or a glob or directory of them) is split into contiguous row
+/// ranges (or ranges of whole files), one sandboxed instance each,
 /// whose states merge in order, unless the rules keep every distinct value (their states cost
 /// as much to merge as to compute); otherwise the data is read once and fed to every instance,
 /// which evaluate a share of the rules and count a part of the data for the counting analyzers

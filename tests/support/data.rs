@@ -72,6 +72,16 @@ impl Table {
     }
 
     /// Writes the table as Parquet with small row groups, so readers stream many batches.
+    /// The rows `range` of the table.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> Table {
+        Table {
+            id: self.id[range.clone()].to_vec(),
+            email: self.email[range.clone()].to_vec(),
+            amount: self.amount[range.clone()].to_vec(),
+            status: self.status[range].to_vec(),
+        }
+    }
+
     pub fn write_parquet(&self, path: &Path) {
         let batch = self.to_batch();
         let properties =

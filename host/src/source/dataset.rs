@@ -119,20 +119,7 @@ pub fn concatenate(
     let rest_schema = schema.clone();
     let rest = members.flat_map(move |member| -> Box<dyn Iterator<Item = _> + Send> {
         let agreeing = open(&member.uri, file_columns.as_deref()).and_then(|next| {
-            if next.source_schema.fields() != expected.fields() {
-                let message = format!(
-                    "{}: its columns ({}) differ from the data set's first file ({}); all files of a glob or \
-                     directory must share one schema",
-                    member.uri,
-                    describe(&next.source_schema),
-                    describe(&expected)
-                );
-                return Err(DataQualityError::load_data(&member.uri, message));
-            }
-            if member.partitions.iter().map(|(n, _)| n).ne(partition_names.iter()) {
-                let message = format!("{}: its partition directories differ from the first file's", member.uri);
-                return Err(DataQualityError::load_data(&member.uri, message));
-            }
+            agrees_with_first(&member, &next.source_schema, &partition_names, &expected)?;
             Ok(next)
         });
         match agreeing {
@@ -141,6 +128,31 @@ pub fn concatenate(
         }
     });
     Ok(BatchSource { format, source_schema, schema, batches: Box::new(first_stream.chain(rest)) })
+}
+
+/// Whether `member`, whose file reads with `schema`, agrees with the data set's first file (its
+/// `first_schema` and partition directory names `first_partitions`): an error naming it if not.
+pub fn agrees_with_first(
+    member: &Member,
+    schema: &Schema,
+    first_partitions: &[String],
+    first_schema: &Schema,
+) -> Result<(), DataQualityError> {
+    if schema.fields() != first_schema.fields() {
+        let message = format!(
+            "{}: its columns ({}) differ from the data set's first file ({}); all files of a glob or \
+             directory must share one schema",
+            member.uri,
+            describe(schema),
+            describe(first_schema)
+        );
+        return Err(DataQualityError::load_data(&member.uri, message));
+    }
+    if member.partitions.iter().map(|(n, _)| n).ne(first_partitions.iter()) {
+        let message = format!("{}: its partition directories differ from the first file's", member.uri);
+        return Err(DataQualityError::load_data(&member.uri, message));
+    }
+    Ok(())
 }
 
 type Batches = Box<dyn Iterator<Item = Result<RecordBatch, DataQualityError>> + Send>;

@@ -127,13 +127,7 @@ fn open_path(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualit
             }
         };
     }
-    let location = remote::local_location(&path)?;
-    let shared = options.clone();
-    let open = move |uri: &str, columns: Option<&[String]>| {
-        let options = ReadOptions { columns: columns.map(<[String]>::to_vec), ..shared.clone() };
-        open_local(std::path::Path::new(uri), uri, &options)
-    };
-    open_dataset(uri, &location, options, open)
+    Members::list(uri, remote::local_location(&path)?, true)?.open(options)
 }
 
 /// Opens the one file `uri` with `open`, adding the Hive-style partition columns of its path
@@ -171,55 +165,148 @@ fn open_remote(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQual
             }
         };
     }
-    let (shared_location, shared_options) = (location.clone(), options.clone());
-    let open = move |uri: &str, columns: Option<&[String]>| {
-        let key = uri.strip_prefix(shared_location.root.as_str()).unwrap_or(uri);
-        let options = ReadOptions { columns: columns.map(<[String]>::to_vec), ..shared_options.clone() };
-        open_object(&shared_location, key, &options)
-    };
-    open_dataset(uri, &location, options, open)
+    Members::list(uri, location, false)?.open(options)
 }
 
-/// Lists the data files `location`'s key names (a glob, or a directory-like prefix), sorted, and
-/// streams them as one data set.
-fn open_dataset(
-    uri: &str,
-    location: &remote::Location,
-    options: &ReadOptions,
-    open: impl Fn(&str, Option<&[String]>) -> Result<BatchSource, DataQualityError> + Send + 'static,
-) -> Result<BatchSource, DataQualityError> {
-    let (base, keys) = dataset_keys(uri, location)?;
-    let members = keys
-        .iter()
-        .map(|key| dataset::Member {
-            uri: location.display(key),
-            partitions: dataset::partitions(key.strip_prefix(base.as_str()).unwrap_or(key)),
-        })
-        .collect();
-    dataset::concatenate(members, options.columns.as_deref(), open)
+/// Whole files of a data set (a glob or directory, local or remote), in data-set order, read as
+/// one data set with the Hive-style partition columns of their paths below the listing base.
+#[derive(Debug, Clone)]
+pub struct Members {
+    location: remote::Location,
+    /// Where listing started (empty or ending in `/`): partition directories are below it.
+    base: String,
+    keys: Vec<String>,
+    /// Bytes per file, to balance parts of the data set.
+    sizes: Vec<u64>,
+    /// Whether the files are local (read as files, not through the object store).
+    local: bool,
 }
 
-/// The listing base and the sorted keys of the data files `location`'s key names (a glob, or a
-/// directory-like prefix); none is an error naming `uri`.
-fn dataset_keys(uri: &str, location: &remote::Location) -> Result<(String, Vec<String>), DataQualityError> {
-    let pattern = location.key.as_str();
-    let (base, matcher) = if dataset::is_glob(pattern) {
-        (dataset::listing_base(pattern).to_string(), Some(dataset::glob_regex(pattern)))
-    } else if pattern.is_empty() || pattern.ends_with('/') {
-        (pattern.to_string(), None)
-    } else {
-        (format!("{pattern}/"), None)
-    };
-    let mut keys: Vec<String> = remote::list(location, base.trim_end_matches('/'))?
-        .into_iter()
-        .map(|meta| meta.location.to_string())
-        .filter(|key| dataset::is_data_key(key) && matcher.as_ref().is_none_or(|m| m.is_match(key)))
-        .collect();
-    keys.sort();
-    if keys.is_empty() {
-        return Err(DataQualityError::load_data(uri, format!("{uri}: no data files match")));
+impl PartialEq for Members {
+    fn eq(&self, other: &Members) -> bool {
+        (&self.location.root, &self.base, &self.keys) == (&other.location.root, &other.base, &other.keys)
     }
-    Ok((base, keys))
+}
+
+impl Eq for Members {}
+
+impl Members {
+    /// The data files `location`'s key names (a glob, or a directory-like prefix), sorted; none
+    /// is an error naming `uri`.
+    fn list(uri: &str, location: remote::Location, local: bool) -> Result<Members, DataQualityError> {
+        let pattern = location.key.as_str();
+        let (base, matcher) = if dataset::is_glob(pattern) {
+            (dataset::listing_base(pattern).to_string(), Some(dataset::glob_regex(pattern)))
+        } else if pattern.is_empty() || pattern.ends_with('/') {
+            (pattern.to_string(), None)
+        } else {
+            (format!("{pattern}/"), None)
+        };
+        let mut files: Vec<(String, u64)> = remote::list(&location, base.trim_end_matches('/'))?
+            .into_iter()
+            .map(|meta| (meta.location.to_string(), meta.size))
+            .filter(|(key, _)| dataset::is_data_key(key) && matcher.as_ref().is_none_or(|m| m.is_match(key)))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(DataQualityError::load_data(uri, format!("{uri}: no data files match")));
+        }
+        let (keys, sizes) = files.into_iter().unzip();
+        Ok(Members { location, base, keys, sizes, local })
+    }
+
+    /// The URIs of the files, as users know them.
+    fn uris(&self) -> Vec<String> {
+        self.keys.iter().map(|key| self.location.display(key)).collect()
+    }
+
+    /// The root the files' partition directories start below, as a URI or path.
+    fn root(&self) -> String {
+        self.location.display(self.base.trim_end_matches('/'))
+    }
+
+    /// The files `range` of these.
+    fn slice(&self, range: std::ops::Range<usize>) -> Members {
+        Members {
+            keys: self.keys[range.clone()].to_vec(),
+            sizes: self.sizes[range].to_vec(),
+            location: self.location.clone(),
+            base: self.base.clone(),
+            local: self.local,
+        }
+    }
+
+    fn member(&self, index: usize) -> dataset::Member {
+        let key = &self.keys[index];
+        let relative = key.strip_prefix(self.base.as_str()).unwrap_or(key);
+        dataset::Member { uri: self.location.display(key), partitions: dataset::partitions(relative) }
+    }
+
+    /// Opens one file with `options`.
+    fn open_file(&self, uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
+        if self.local {
+            return open_local(Path::new(uri), uri, options);
+        }
+        open_object(&self.location, uri.strip_prefix(self.location.root.as_str()).unwrap_or(uri), options)
+    }
+
+    /// Streams the files as one data set, read with `options`.
+    pub fn open(&self, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
+        let members = (0..self.keys.len()).map(|index| self.member(index)).collect();
+        let (files, shared) = (self.clone(), options.clone());
+        let open = move |uri: &str, columns: Option<&[String]>| {
+            files.open_file(uri, &ReadOptions { columns: columns.map(<[String]>::to_vec), ..shared.clone() })
+        };
+        dataset::concatenate(members, options.columns.as_deref(), open)
+    }
+
+    /// The files cut into at most `parts` contiguous groups of about equal bytes, when they are
+    /// Parquet or Arrow IPC files (whose schemas read cheaply) that agree with the first file as a
+    /// whole read would require; `None` otherwise (fewer than two files, other formats).
+    fn split(&self, options: &ReadOptions, parts: usize) -> Result<Option<Vec<Members>>, DataQualityError> {
+        let indexed = self.keys.iter().all(|key| {
+            let format = options.format.or_else(|| format::format_from_extension(key));
+            matches!(format, Some(Format::Parquet | Format::ArrowFile))
+        });
+        let groups = ranges::contiguous_parts(&self.sizes, parts);
+        if !indexed || groups.len() < 2 {
+            return Ok(None);
+        }
+        let schema_of = |index: usize| {
+            let member = self.member(index);
+            self.open_file(&member.uri, &ReadOptions { columns: None, hive_root: None, ..options.clone() })
+                .map(|opened| (member, opened.source_schema))
+        };
+        let (first, first_schema) = schema_of(0)?;
+        let first_partitions: Vec<String> = first.partitions.into_iter().map(|(name, _)| name).collect();
+        for group in &groups[1..] {
+            let (member, schema) = schema_of(group.start)?;
+            dataset::agrees_with_first(&member, &schema, &first_partitions, &first_schema)?;
+        }
+        Ok(Some(groups.into_iter().map(|group| self.slice(group)).collect()))
+    }
+}
+
+/// The files of the data set `uri` names (a glob or directory, local or remote); `None` when
+/// `uri` names one file or object, or is not a location.
+fn data_set(uri: &str) -> Result<Option<Members>, DataQualityError> {
+    match detect_data_source_type(uri) {
+        DataSourceType::File => {
+            let path = local_path(uri)?;
+            if !dataset::is_glob(&path.display().to_string()) && !path.is_dir() {
+                return Ok(None);
+            }
+            Members::list(uri, remote::local_location(&path)?, true).map(Some)
+        }
+        DataSourceType::Uri => {
+            let location = remote::remote_location(uri)?;
+            if !dataset::is_glob(&location.key) && !location.key.is_empty() && !location.key.ends_with('/') {
+                return Ok(None);
+            }
+            Members::list(uri, location, false).map(Some)
+        }
+        DataSourceType::Inline | DataSourceType::Output | DataSourceType::Secret => Ok(None),
+    }
 }
 
 /// The data files `uri` names, in the order `open` reads them: the sorted members of a glob or
@@ -228,33 +315,25 @@ fn dataset_keys(uri: &str, location: &remote::Location) -> Result<(String, Vec<S
 /// members' Hive-style partition directories start below (their columns in a read of `uri`).
 /// Fan-out flows list their partitions with this.
 pub fn list_data_files(uri: &str) -> Result<(Vec<String>, Option<String>), DataQualityError> {
-    let location = match detect_data_source_type(uri) {
+    if let Some(files) = data_set(uri)? {
+        return Ok((files.uris(), Some(files.root())));
+    }
+    match detect_data_source_type(uri) {
         DataSourceType::File => {
             let path = local_path(uri)?;
-            let name = path.display().to_string();
-            if !dataset::is_glob(&name) && !path.is_dir() {
-                inspect_local(&path, &name, None)?;
-                return Ok((vec![uri.trim().to_string()], None));
-            }
-            remote::local_location(&path)?
+            inspect_local(&path, &path.display().to_string(), None)?;
         }
         DataSourceType::Uri => {
             let location = remote::remote_location(uri)?;
-            if !dataset::is_glob(&location.key) && !location.key.is_empty() && !location.key.ends_with('/') {
-                remote::head(&location, &location.key)?;
-                return Ok((vec![uri.trim().to_string()], None));
-            }
-            location
+            remote::head(&location, &location.key)?;
         }
         DataSourceType::Inline => {
             let why = "inline data is one data set, not files to list";
             return Err(DataQualityError::load_data(uri, format!("{uri}: {why}")));
         }
         DataSourceType::Output | DataSourceType::Secret => return Err(not_data(uri)),
-    };
-    let (base, keys) = dataset_keys(uri, &location)?;
-    let root = location.display(base.trim_end_matches('/'));
-    Ok((keys.iter().map(|key| location.display(key)).collect(), Some(root)))
+    }
+    Ok((vec![uri.trim().to_string()], None))
 }
 
 /// Opens one remote object: Parquet through ranged reads of only the footer and the needed

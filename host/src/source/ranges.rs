@@ -1,6 +1,7 @@
-//! Splitting a file into contiguous row ranges that workers read on their own, each with its own
-//! reader: Parquet by row groups, Arrow IPC files by record batches. Both formats say where
-//! their units start without reading the rows, so every range is exact and in file order.
+//! Splitting data into contiguous parts that workers read on their own, each with its own
+//! reader: a Parquet file by row groups, an Arrow IPC file by record batches, a data set of such
+//! files (a glob or directory) by whole files. These say where their units start without
+//! reading the rows, so every part is exact and in data-set order.
 //!
 //! Text formats are not split. A byte range of a CSV file cut at a newline is a record boundary
 //! only when no quoted field spans lines, which cannot be known without scanning the file from
@@ -9,38 +10,51 @@
 //! streams carry no index. These are read by one reader.
 
 use super::readers::{self, Opened};
-use super::{BatchSource, DataSourceType, Format, ReadOptions, detect_data_source_type, resolve_file};
+use super::{
+    BatchSource, DataSourceType, Format, Members, ReadOptions, data_set, detect_data_source_type, resolve_file,
+};
 use crate::error::DataQualityError;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::ops::Range;
 use std::path::PathBuf;
 
-/// A contiguous part of a file: row groups of a Parquet file or record batches of an Arrow IPC
-/// file, in file order.
+/// A contiguous part of the data, in data-set order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowRange {
-    path: PathBuf,
-    format: Format,
-    units: Range<usize>,
+pub enum RowRange {
+    /// Row groups of a Parquet file or record batches of an Arrow IPC file.
+    Units { path: PathBuf, format: Format, units: Range<usize> },
+    /// Whole files of a data set.
+    Files(Members),
 }
 
 impl RowRange {
-    /// Opens a reader of this range's rows, projected like a whole-file read with `options`.
+    /// Opens a reader of this range's rows, projected like a whole read with `options`.
     pub fn open(&self, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
-        let (source_schema, schema, batches): Opened = match self.format {
-            Format::Parquet => readers::open_parquet(&self.path, options, Some(self.units.clone().collect()))?,
-            _ => readers::open_arrow_file(&self.path, options.columns.as_deref(), Some(self.units.clone()))?,
+        let (path, format, units) = match self {
+            RowRange::Units { path, format, units } => (path, *format, units),
+            RowRange::Files(files) => return files.open(options),
         };
-        Ok(BatchSource { format: self.format, source_schema, schema, batches })
+        let (source_schema, schema, batches): Opened = match format {
+            Format::Parquet => readers::open_parquet(path, options, Some(units.clone().collect()))?,
+            _ => readers::open_arrow_file(path, options.columns.as_deref(), Some(units.clone()))?,
+        };
+        Ok(BatchSource { format, source_schema, schema, batches })
     }
 }
 
-/// Splits the file at `uri` into at most `parts` contiguous ranges of about equal rows, in file
-/// order. `None` when it cannot be split (not a local Parquet or Arrow IPC file, or fewer than two
-/// row groups or batches, or Hive partition columns to add): read it whole. A file that cannot
-/// be opened is the same error a whole read gives.
+/// Splits the data at `uri` into at most `parts` contiguous ranges of about equal rows (bytes
+/// for the files of a data set), in order. `None` when it cannot be split (not a local Parquet or
+/// Arrow IPC file, nor a glob or directory of such files; fewer than two row groups, batches or
+/// files; Hive partition columns to add to one file): read it whole. Data that cannot be opened
+/// is the same error a whole read gives.
 pub fn split_rows(uri: &str, options: &ReadOptions, parts: usize) -> Result<Option<Vec<RowRange>>, DataQualityError> {
-    if parts < 2 || options.hive_root.is_some() || detect_data_source_type(uri) != DataSourceType::File {
+    if parts < 2 || options.hive_root.is_some() {
+        return Ok(None);
+    }
+    if let Some(files) = data_set(uri)? {
+        return Ok(files.split(options, parts)?.map(|groups| groups.into_iter().map(RowRange::Files).collect()));
+    }
+    if detect_data_source_type(uri) != DataSourceType::File {
         return Ok(None);
     }
     let Some((path, format)) = resolve_file(uri, options.format)? else {
@@ -56,7 +70,7 @@ pub fn split_rows(uri: &str, options: &ReadOptions, parts: usize) -> Result<Opti
     if ranges.len() < 2 {
         return Ok(None);
     }
-    Ok(Some(ranges.into_iter().map(|units| RowRange { path: path.clone(), format, units }).collect()))
+    Ok(Some(ranges.into_iter().map(|units| RowRange::Units { path: path.clone(), format, units }).collect()))
 }
 
 /// The rows of each row group of the Parquet file at `path`.
@@ -70,7 +84,7 @@ fn parquet_row_group_rows(path: &std::path::Path) -> Result<Vec<u64>, DataQualit
 
 /// Cuts units of `rows` each into at most `parts` non-empty contiguous ranges whose rows are as
 /// even as whole units allow: a range ends at the first unit that reaches its share.
-fn contiguous_parts(rows: &[u64], parts: usize) -> Vec<Range<usize>> {
+pub(super) fn contiguous_parts(rows: &[u64], parts: usize) -> Vec<Range<usize>> {
     let total: u64 = rows.iter().sum();
     let mut ranges = Vec::new();
     let (mut start, mut seen) = (0, 0u64);
