@@ -116,18 +116,17 @@ pub fn load_data(source: &str, file_type: Option<&str>) -> Result<Vec<RecordBatc
 
 /// Opens a local path: one file, or every data file a glob or directory names.
 fn open_path(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
-    let path = local_path(uri)?;
-    let name = path.display().to_string();
-    if !dataset::is_glob(&name) && !path.is_dir() {
-        return match &options.hive_root {
-            None => open_local(&path, &name, options),
-            Some(root) => {
-                let open = move |file: &str, options: &ReadOptions| open_local(Path::new(file), file, options);
-                open_below_root(uri, root, options, open)
-            }
-        };
+    if let Some(files) = data_set(uri)? {
+        return files.open(options);
     }
-    Members::list(uri, remote::local_location(&path)?, true)?.open(options)
+    let path = local_path(uri)?;
+    match &options.hive_root {
+        None => open_local(&path, &path.display().to_string(), options),
+        Some(root) => {
+            let open = move |file: &str, options: &ReadOptions| open_local(Path::new(file), file, options);
+            open_below_root(uri, root, options, open)
+        }
+    }
 }
 
 /// Opens the one file `uri` with `open`, adding the Hive-style partition columns of its path
@@ -154,18 +153,18 @@ fn open_below_root(
 /// Opens a remote URI: one object, or every data object a glob or prefix (a key ending in `/`)
 /// names.
 fn open_remote(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
-    let location = remote::remote_location(uri)?;
-    if !dataset::is_glob(&location.key) && !location.key.is_empty() && !location.key.ends_with('/') {
-        return match &options.hive_root {
-            None => open_object(&location, &location.key, options),
-            Some(root) => {
-                let key = location.key.clone();
-                let open = move |_: &str, options: &ReadOptions| open_object(&location, &key, options);
-                open_below_root(uri, root, options, open)
-            }
-        };
+    if let Some(files) = data_set(uri)? {
+        return files.open(options);
     }
-    Members::list(uri, location, false)?.open(options)
+    let location = remote::remote_location(uri)?;
+    match &options.hive_root {
+        None => open_object(&location, &location.key, options),
+        Some(root) => {
+            let key = location.key.clone();
+            let open = move |_: &str, options: &ReadOptions| open_object(&location, &key, options);
+            open_below_root(uri, root, options, open)
+        }
+    }
 }
 
 /// Whole files of a data set (a glob or directory, local or remote), in data-set order, read as
