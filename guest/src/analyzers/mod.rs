@@ -9,6 +9,7 @@ mod samples;
 mod shard_part;
 mod sorted_values;
 pub mod spill;
+mod spill_files;
 mod unexpected_rows;
 pub(crate) mod value_table;
 

@@ -12,9 +12,8 @@
 //! otherwise 1), then the key's bytes; little endian. Occurrences of one value always land in the
 //! same partition (chosen by the tag), in the order they were appended.
 
+use super::spill_files::{SpillDir, SpillFile};
 use crate::model::QualityError;
-use std::fs::File;
-use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -72,8 +71,11 @@ static NEXT_LOG: AtomicU32 = AtomicU32::new(0);
 /// An append-only, hash-partitioned log of occurrences in files of the spill directory. The
 /// files are removed when the log is dropped.
 pub struct OccurrenceLog {
-    paths: Vec<PathBuf>,
-    files: Vec<Option<File>>,
+    /// The spill directory, once a partition's buffer first fills.
+    dir: Option<SpillDir>,
+    dir_path: PathBuf,
+    names: Vec<String>,
+    files: Vec<Option<SpillFile>>,
     buffers: Vec<Vec<u8>>,
     /// A partition's buffer is written once it holds this many bytes.
     buffer_bytes: usize,
@@ -86,7 +88,9 @@ impl OccurrenceLog {
         let buffer_bytes =
             (settings.budget_bytes / 4 / PARTITIONS as u64).clamp(*BUFFER_BYTES.start(), *BUFFER_BYTES.end());
         OccurrenceLog {
-            paths: (0..PARTITIONS).map(|p| settings.dir.join(format!("values-{log}-{p}.spill"))).collect(),
+            dir: None,
+            dir_path: settings.dir.clone(),
+            names: (0..PARTITIONS).map(|p| format!("values-{log}-{p}.spill")).collect(),
             files: (0..PARTITIONS).map(|_| None).collect(),
             buffers: vec![Vec::new(); PARTITIONS],
             buffer_bytes: buffer_bytes as usize,
@@ -125,13 +129,17 @@ impl OccurrenceLog {
 
     /// Writes a partition's buffer to its file.
     fn write_out(&mut self, partition: usize) -> Result<(), QualityError> {
-        let path = &self.paths[partition];
+        let path = self.dir_path.join(&self.names[partition]);
         let failed = |e: std::io::Error| QualityError::data(format!("cannot spill values to {}: {e}", path.display()));
+        let dir = match &mut self.dir {
+            Some(dir) => dir,
+            slot => slot.insert(SpillDir::open(&self.dir_path).map_err(failed)?),
+        };
         let file = match &mut self.files[partition] {
             Some(file) => file,
-            slot => slot.insert(File::create_new(path).map_err(failed)?),
+            slot => slot.insert(dir.create(&self.names[partition]).map_err(failed)?),
         };
-        file.write_all(&self.buffers[partition]).map_err(failed)?;
+        file.append(&self.buffers[partition]).map_err(failed)?;
         self.buffers[partition].clear();
         Ok(())
     }
@@ -144,9 +152,9 @@ impl OccurrenceLog {
         let mut bytes = Vec::new();
         for partition in 0..PARTITIONS {
             bytes.clear();
-            if self.files[partition].is_some() {
-                let path = &self.paths[partition];
-                File::open(path).and_then(|mut file| file.read_to_end(&mut bytes)).map_err(|e| {
+            if let Some(file) = &self.files[partition] {
+                file.read_all(&mut bytes).map_err(|e| {
+                    let path = self.dir_path.join(&self.names[partition]);
                     QualityError::data(format!("cannot read spilled values from {}: {e}", path.display()))
                 })?;
             }
@@ -159,9 +167,10 @@ impl OccurrenceLog {
 
 impl Drop for OccurrenceLog {
     fn drop(&mut self) {
-        for (path, file) in self.paths.iter().zip(&self.files) {
-            if file.is_some() {
-                let _ = std::fs::remove_file(path);
+        let Some(dir) = &self.dir else { return };
+        for (name, file) in self.names.iter().zip(&mut self.files) {
+            if file.take().is_some() {
+                let _ = dir.remove(name);
             }
         }
     }
