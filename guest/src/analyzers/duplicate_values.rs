@@ -15,6 +15,7 @@
 //! of the values (see `shard_part`), so the parts' metrics add up to the whole.
 
 use super::shard_part::Part;
+use super::short_copy::extend_short;
 use super::spill::{Occurrence, OccurrenceLog, SpillSettings, occurrences};
 use super::value_table::{Slot, ValueTable};
 use super::{Analyzer, Metric, RowsMetric, ValuesMetric, column, decode, encode, null_count};
@@ -295,7 +296,7 @@ impl DuplicateValues {
     #[inline]
     fn queue_tagged(&mut self, key: &[u8], tag: u32, row: u64, count: u64) {
         let pending = &mut self.pending;
-        pending.bytes.extend_from_slice(key);
+        extend_short(&mut pending.bytes, key);
         pending.ends[pending.len] = pending.bytes.len();
         pending.rows[pending.len] = row;
         pending.tags[pending.len] = tag;

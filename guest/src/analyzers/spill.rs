@@ -12,6 +12,7 @@
 //! otherwise 1), then the key's bytes; little endian. Occurrences of one value always land in the
 //! same partition (chosen by the tag), in the order they were appended.
 
+use super::short_copy::extend_short;
 use super::spill_files::{SpillDir, SpillFile};
 use crate::model::QualityError;
 use std::path::PathBuf;
@@ -120,7 +121,7 @@ impl OccurrenceLog {
         let partition = (tag as usize) & (PARTITIONS - 1);
         let buffer = &mut self.buffers[partition];
         buffer.extend_from_slice(&header[..header_len]);
-        buffer.extend_from_slice(key);
+        extend_short(buffer, key);
         if buffer.len() >= self.buffer_bytes {
             self.write_out(partition)?;
         }
