@@ -85,8 +85,14 @@ fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> 
 }
 
 /// The listed values in every form a column may hold them: text, exact integers, float bits.
+/// Sets of at most this many strings are searched in order: comparing a few short strings costs
+/// less than hashing one.
+const SCANNED_TEXTS: usize = 8;
+
 struct ValueSet {
     texts: FastSet<String>,
+    /// The strings of `texts` when there are at most `SCANNED_TEXTS` of them.
+    text_list: Vec<String>,
     integers: FastSet<i128>,
     floats: FastSet<u64>,
     booleans: [bool; 2],
@@ -98,6 +104,7 @@ impl ValueSet {
     fn new(values: &[Value]) -> Result<ValueSet, String> {
         let mut set = ValueSet {
             texts: FastSet::default(),
+            text_list: Vec::new(),
             integers: FastSet::default(),
             floats: FastSet::default(),
             booleans: [false; 2],
@@ -122,7 +129,17 @@ impl ValueSet {
                 other => return Err(format!("the value list can hold strings, numbers and booleans, not {other}")),
             }
         }
+        if set.texts.len() <= SCANNED_TEXTS {
+            set.text_list = set.texts.iter().cloned().collect();
+        }
         Ok(set)
+    }
+
+    fn contains_text(&self, text: &str) -> bool {
+        if self.texts.len() <= SCANNED_TEXTS {
+            return self.text_list.iter().any(|listed| listed == text);
+        }
+        self.texts.contains(text)
     }
 
     /// Registers the numeric meaning of `text`, if it has one, so "1" matches an integer 1.
@@ -187,7 +204,7 @@ impl RowPredicate for SetPredicate {
         let forbidden = self.forbidden;
         let data_type = array.data_type();
         let mask = match value_kind(data_type) {
-            ValueKind::String => string_mask(array, |s| self.set.texts.contains(s) == forbidden),
+            ValueKind::String => string_mask(array, |s| self.set.contains_text(s) == forbidden),
             ValueKind::Boolean => bool_mask(array, |b| self.set.booleans[usize::from(b)] == forbidden),
             ValueKind::Date | ValueKind::Timestamp => {
                 let values = self.set.temporal_values(data_type);
