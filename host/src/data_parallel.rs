@@ -1,8 +1,8 @@
 //! Data parallelism for `parallel`: one engine instance per contiguous row range of the file, or
-//! range of whole files of a data set (see `source::split_rows`), each reading its own range and checking every rule, then the
-//! first range's checker merges the others' states in range order. The engine merges a state "as
-//! if its rows came next", so counts, sample row numbers, order rules and the status equal a
-//! single instance's.
+//! range of whole files of a data set (see `source::split_rows`), each reading its own range and
+//! checking every rule, then the first range's checker merges the others' states in range order.
+//! The engine merges a state "as if its rows came next", so counts, sample row numbers, order
+//! rules and the status equal a single instance's.
 //!
 //! The merge is serial and costs what the states hold: little for counting rules, but `unique`,
 //! the distinct-value and the quantile rules keep every (distinct) value, and exporting and

@@ -26,10 +26,11 @@ pub struct SpillDir {
 pub struct SpillFile {
     #[cfg(target_arch = "wasm32")]
     descriptor: Descriptor,
+    /// Bytes written so far (where the next append goes).
+    #[cfg(target_arch = "wasm32")]
+    len: u64,
     #[cfg(not(target_arch = "wasm32"))]
     file: std::fs::File,
-    /// Bytes written so far (where the next append goes).
-    len: u64,
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -104,7 +105,7 @@ impl SpillDir {
     /// Creates the file `name`, which must not exist.
     pub fn create(&self, name: &str) -> io::Result<SpillFile> {
         let file = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(self.path.join(name))?;
-        Ok(SpillFile { file, len: 0 })
+        Ok(SpillFile { file })
     }
 
     /// Removes the file `name`.
@@ -118,9 +119,7 @@ impl SpillFile {
     /// Appends `bytes`.
     pub fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
         use std::io::Write;
-        (&self.file).write_all(bytes)?;
-        self.len += bytes.len() as u64;
-        Ok(())
+        (&self.file).write_all(bytes)
     }
 
     /// Appends every byte of the file to `into`.

@@ -84,11 +84,11 @@ fn build(spec: &mut RuleSpec, forbidden: bool) -> Result<Box<dyn Rule>, String> 
     ))
 }
 
-/// The listed values in every form a column may hold them: text, exact integers, float bits.
 /// Sets of at most this many strings are searched in order: comparing a few short strings costs
 /// less than hashing one.
 const SCANNED_TEXTS: usize = 8;
 
+/// The listed values in every form a column may hold them: text, exact integers, float bits.
 struct ValueSet {
     texts: FastSet<String>,
     /// The strings of `texts` when there are at most `SCANNED_TEXTS` of them.
@@ -135,6 +135,7 @@ impl ValueSet {
         Ok(set)
     }
 
+    /// Whether `text` is one of the listed strings.
     fn contains_text(&self, text: &str) -> bool {
         if self.texts.len() <= SCANNED_TEXTS {
             return self.text_list.iter().any(|listed| listed == text);

@@ -73,15 +73,16 @@ pub fn local_path(uri: &str) -> Result<PathBuf, DataQualityError> {
 /// (many files, one data set), or inline JSON data. Unrendered Kestra expressions and secrets are
 /// explained, not read.
 pub fn open(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
-    match detect_data_source_type(uri) {
-        DataSourceType::File => open_path(uri, options),
-        DataSourceType::Uri => open_remote(uri, options),
-        DataSourceType::Inline => {
+    match locate(uri)? {
+        Some(Located::DataSet(files)) => files.open(options),
+        Some(Located::File(path)) => open_path(uri, &path, options),
+        Some(Located::Object(location)) => open_remote(uri, location, options),
+        None if detect_data_source_type(uri) == DataSourceType::Inline => {
             let (source_schema, schema, batches) =
                 readers::open_inline_json(uri, options.columns.as_deref(), batch_size(options))?;
             Ok(BatchSource { format: Format::Json, source_schema, schema, batches })
         }
-        DataSourceType::Output | DataSourceType::Secret => Err(not_data(uri)),
+        None => Err(not_data(uri)),
     }
 }
 
@@ -114,14 +115,10 @@ pub fn load_data(source: &str, file_type: Option<&str>) -> Result<Vec<RecordBatc
     data.batches.collect()
 }
 
-/// Opens a local path: one file, or every data file a glob or directory names.
-fn open_path(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
-    if let Some(files) = data_set(uri)? {
-        return files.open(options);
-    }
-    let path = local_path(uri)?;
+/// Opens the local file at `path` (named by `uri`).
+fn open_path(uri: &str, path: &Path, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
     match &options.hive_root {
-        None => open_local(&path, &path.display().to_string(), options),
+        None => open_local(path, &path.display().to_string(), options),
         Some(root) => {
             let open = move |file: &str, options: &ReadOptions| open_local(Path::new(file), file, options);
             open_below_root(uri, root, options, open)
@@ -150,13 +147,8 @@ fn open_below_root(
     dataset::concatenate(vec![member], options.columns.as_deref(), open_member)
 }
 
-/// Opens a remote URI: one object, or every data object a glob or prefix (a key ending in `/`)
-/// names.
-fn open_remote(uri: &str, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
-    if let Some(files) = data_set(uri)? {
-        return files.open(options);
-    }
-    let location = remote::remote_location(uri)?;
+/// Opens the remote object `uri` at `location`.
+fn open_remote(uri: &str, location: remote::Location, options: &ReadOptions) -> Result<BatchSource, DataQualityError> {
     match &options.hive_root {
         None => open_object(&location, &location.key, options),
         Some(root) => {
@@ -286,26 +278,36 @@ impl Members {
     }
 }
 
-/// The files of the data set `uri` names (a glob or directory, local or remote); `None` when
-/// `uri` names one file or object, or is not a location.
-fn data_set(uri: &str) -> Result<Option<Members>, DataQualityError> {
-    match detect_data_source_type(uri) {
+/// What a local path or remote URI names.
+enum Located {
+    /// The files of a data set: a glob, a directory or a prefix.
+    DataSet(Members),
+    /// One local file.
+    File(PathBuf),
+    /// One remote object.
+    Object(remote::Location),
+}
+
+/// What `uri` names; `None` for inline data, Kestra expressions and secrets.
+fn locate(uri: &str) -> Result<Option<Located>, DataQualityError> {
+    let located = match detect_data_source_type(uri) {
         DataSourceType::File => {
             let path = local_path(uri)?;
             if !dataset::is_glob(&path.display().to_string()) && !path.is_dir() {
-                return Ok(None);
+                return Ok(Some(Located::File(path)));
             }
-            Members::list(uri, remote::local_location(&path)?, true).map(Some)
+            Located::DataSet(Members::list(uri, remote::local_location(&path)?, true)?)
         }
         DataSourceType::Uri => {
             let location = remote::remote_location(uri)?;
             if !dataset::is_glob(&location.key) && !location.key.is_empty() && !location.key.ends_with('/') {
-                return Ok(None);
+                return Ok(Some(Located::Object(location)));
             }
-            Members::list(uri, location, false).map(Some)
+            Located::DataSet(Members::list(uri, location, false)?)
         }
-        DataSourceType::Inline | DataSourceType::Output | DataSourceType::Secret => Ok(None),
-    }
+        DataSourceType::Inline | DataSourceType::Output | DataSourceType::Secret => return Ok(None),
+    };
+    Ok(Some(located))
 }
 
 /// The data files `uri` names, in the order `open` reads them: the sorted members of a glob or
@@ -314,23 +316,19 @@ fn data_set(uri: &str) -> Result<Option<Members>, DataQualityError> {
 /// members' Hive-style partition directories start below (their columns in a read of `uri`).
 /// Fan-out flows list their partitions with this.
 pub fn list_data_files(uri: &str) -> Result<(Vec<String>, Option<String>), DataQualityError> {
-    if let Some(files) = data_set(uri)? {
-        return Ok((files.uris(), Some(files.root())));
-    }
-    match detect_data_source_type(uri) {
-        DataSourceType::File => {
-            let path = local_path(uri)?;
+    match locate(uri)? {
+        Some(Located::DataSet(files)) => return Ok((files.uris(), Some(files.root()))),
+        Some(Located::File(path)) => {
             inspect_local(&path, &path.display().to_string(), None)?;
         }
-        DataSourceType::Uri => {
-            let location = remote::remote_location(uri)?;
+        Some(Located::Object(location)) => {
             remote::head(&location, &location.key)?;
         }
-        DataSourceType::Inline => {
+        None if detect_data_source_type(uri) == DataSourceType::Inline => {
             let why = "inline data is one data set, not files to list";
             return Err(DataQualityError::load_data(uri, format!("{uri}: {why}")));
         }
-        DataSourceType::Output | DataSourceType::Secret => return Err(not_data(uri)),
+        None => return Err(not_data(uri)),
     }
     Ok((vec![uri.trim().to_string()], None))
 }
@@ -409,16 +407,11 @@ fn inspect_local(path: &Path, name: &str, declared: Option<Format>) -> Result<Lo
     Ok(LocalData::Plain(format))
 }
 
-/// The local path and format of the source `uri` when it is one plain (uncompressed) file, for
-/// reading it in row ranges; `None` for globs, directories and compressed files.
-fn resolve_file(uri: &str, declared: Option<Format>) -> Result<Option<(PathBuf, Format)>, DataQualityError> {
-    let path = local_path(uri)?;
-    let name = path.display().to_string();
-    if dataset::is_glob(&name) || path.is_dir() {
-        return Ok(None);
-    }
-    Ok(match inspect_local(&path, &name, declared)? {
-        LocalData::Plain(format) => Some((path, format)),
+/// The format of the local file at `path` when it is plain (uncompressed), for reading it in row
+/// ranges; `None` for compressed files.
+fn plain_format(path: &Path, declared: Option<Format>) -> Result<Option<Format>, DataQualityError> {
+    Ok(match inspect_local(path, &path.display().to_string(), declared)? {
+        LocalData::Plain(format) => Some(format),
         LocalData::Compressed(_) => None,
     })
 }

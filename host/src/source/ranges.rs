@@ -10,9 +10,7 @@
 //! streams carry no index. These are read by one reader.
 
 use super::readers::{self, Opened};
-use super::{
-    BatchSource, DataSourceType, Format, Members, ReadOptions, data_set, detect_data_source_type, resolve_file,
-};
+use super::{BatchSource, Format, Located, Members, ReadOptions, locate, plain_format};
 use crate::error::DataQualityError;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::ops::Range;
@@ -51,13 +49,14 @@ pub fn split_rows(uri: &str, options: &ReadOptions, parts: usize) -> Result<Opti
     if parts < 2 || options.hive_root.is_some() {
         return Ok(None);
     }
-    if let Some(files) = data_set(uri)? {
-        return Ok(files.split(options, parts)?.map(|groups| groups.into_iter().map(RowRange::Files).collect()));
-    }
-    if detect_data_source_type(uri) != DataSourceType::File {
-        return Ok(None);
-    }
-    let Some((path, format)) = resolve_file(uri, options.format)? else {
+    let path = match locate(uri)? {
+        Some(Located::DataSet(files)) => {
+            return Ok(files.split(options, parts)?.map(|groups| groups.into_iter().map(RowRange::Files).collect()));
+        }
+        Some(Located::File(path)) => path,
+        Some(Located::Object(_)) | None => return Ok(None),
+    };
+    let Some(format) = plain_format(&path, options.format)? else {
         return Ok(None);
     };
     let unit_rows: Vec<u64> = match format {
