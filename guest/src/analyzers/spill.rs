@@ -28,6 +28,10 @@ const PARTITIONS: usize = 128;
 /// Bytes buffered per partition before they are written: a quarter of the budget shared by the
 /// partitions, within these bounds.
 const BUFFER_BYTES: std::ops::RangeInclusive<u64> = 4 * 1024..=256 * 1024;
+/// Bytes staged per partition before they move to its buffer in one copy: the partitions'
+/// stages together stay in the core's cache, so appends to random partitions do not wait for
+/// memory, and the buffers are written in long sequential copies.
+const STAGE_BYTES: usize = 2 * 1024;
 const COUNT_FLAG: u32 = 1 << 31;
 
 /// Where and when to spill.
@@ -78,6 +82,8 @@ pub struct OccurrenceLog {
     names: Vec<String>,
     files: Vec<Option<SpillFile>>,
     buffers: Vec<Vec<u8>>,
+    /// Records staged per partition, on their way to its buffer.
+    stages: Vec<Vec<u8>>,
     /// A partition's buffer is written once it holds this many bytes.
     buffer_bytes: usize,
 }
@@ -94,6 +100,7 @@ impl OccurrenceLog {
             names: (0..PARTITIONS).map(|p| format!("values-{log}-{p}.spill")).collect(),
             files: (0..PARTITIONS).map(|_| None).collect(),
             buffers: vec![Vec::new(); PARTITIONS],
+            stages: (0..PARTITIONS).map(|_| Vec::with_capacity(STAGE_BYTES + 64)).collect(),
             buffer_bytes: buffer_bytes as usize,
         }
     }
@@ -119,11 +126,16 @@ impl OccurrenceLog {
             24
         };
         let partition = (tag as usize) & (PARTITIONS - 1);
-        let buffer = &mut self.buffers[partition];
-        buffer.extend_from_slice(&header[..header_len]);
-        extend_short(buffer, key);
-        if buffer.len() >= self.buffer_bytes {
-            self.write_out(partition)?;
+        let stage = &mut self.stages[partition];
+        stage.extend_from_slice(&header[..header_len]);
+        extend_short(stage, key);
+        if stage.len() >= STAGE_BYTES {
+            let buffer = &mut self.buffers[partition];
+            buffer.extend_from_slice(stage);
+            stage.clear();
+            if buffer.len() >= self.buffer_bytes {
+                self.write_out(partition)?;
+            }
         }
         Ok(())
     }
@@ -160,6 +172,7 @@ impl OccurrenceLog {
                 })?;
             }
             bytes.extend_from_slice(&self.buffers[partition]);
+            bytes.extend_from_slice(&self.stages[partition]);
             each(&bytes)?;
         }
         Ok(())
