@@ -19,6 +19,7 @@ pub mod model;
 pub mod profile;
 pub mod report;
 pub mod rules;
+mod short_bytes;
 pub mod sla;
 pub mod stats;
 pub mod strptime;

@@ -15,11 +15,11 @@
 //! of the values (see `shard_part`), so the parts' metrics add up to the whole.
 
 use super::shard_part::Part;
-use super::short_copy::extend_short;
 use super::spill::{Occurrence, OccurrenceLog, SpillSettings, occurrences};
 use super::value_table::{Slot, ValueTable};
 use super::{Analyzer, Metric, RowsMetric, ValuesMetric, column, decode, encode, null_count};
 use crate::model::{FailureSample, QualityError};
+use crate::short_bytes::extend_short;
 use crate::values::{for_each_row_key, for_each_value_key, render_key, render_row_key};
 use arrow_array::RecordBatch;
 use arrow_schema::DataType;

@@ -7,7 +7,6 @@ mod null_rows;
 mod order_breaks;
 mod samples;
 mod shard_part;
-mod short_copy;
 mod sorted_values;
 pub mod spill;
 mod spill_files;

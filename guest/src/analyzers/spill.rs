@@ -12,9 +12,9 @@
 //! otherwise 1), then the key's bytes; little endian. Occurrences of one value always land in the
 //! same partition (chosen by the tag), in the order they were appended.
 
-use super::short_copy::extend_short;
 use super::spill_files::{SpillDir, SpillFile};
 use crate::model::QualityError;
+use crate::short_bytes::extend_short;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -3,6 +3,7 @@
 use super::{ParamDoc, Rule, RuleDoc, RuleType, Shape, Unexpected, ValueRule};
 use crate::analyzers::RowPredicate;
 use crate::document::RuleSpec;
+use crate::short_bytes::equal_short;
 use crate::temporal::{parse_date, parse_timestamp};
 use crate::values::{Number, ValueKind, bool_mask, number_mask, string_mask, value_kind};
 use arrow_array::Array;
@@ -138,7 +139,7 @@ impl ValueSet {
     /// Whether `text` is one of the listed strings.
     fn contains_text(&self, text: &str) -> bool {
         if self.texts.len() <= SCANNED_TEXTS {
-            return self.text_list.iter().any(|listed| listed == text);
+            return self.text_list.iter().any(|listed| equal_short(listed.as_bytes(), text.as_bytes()));
         }
         self.texts.contains(text)
     }
