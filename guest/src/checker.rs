@@ -14,7 +14,7 @@ use arrow_array::RecordBatch;
 use arrow_buffer::Buffer;
 use arrow_ipc::reader::StreamDecoder;
 use arrow_ipc::writer::StreamWriter;
-use arrow_schema::{Schema, SchemaRef};
+use arrow_schema::{DataType, Schema, SchemaRef};
 use serde::{Deserialize, Serialize};
 
 /// Version of the exported state layout.
@@ -420,12 +420,12 @@ fn describe(schema: &Schema) -> String {
     schema.fields().iter().map(|f| format!("{}: {}", f.name(), f.data_type())).collect::<Vec<_>>().join(", ")
 }
 
-/// The fed columns must be columns of the source with the same types, and hold every column
-/// whose values the rules read.
+/// The fed columns must be columns of the source with the same types (or dictionaries of them),
+/// and hold every column whose values the rules read.
 fn fed_within_source(fed: &Schema, source: &Schema, required: &[String]) -> Result<(), QualityError> {
     for field in fed.fields() {
         match source.field_with_name(field.name()) {
-            Ok(declared) if declared.data_type() == field.data_type() => {}
+            Ok(declared) if holds_values_of(field.data_type(), declared.data_type()) => {}
             _ => {
                 return Err(QualityError::data(format!(
                     "the fed column '{}: {}' is not in the declared source schema [{}]",
@@ -442,6 +442,15 @@ fn fed_within_source(fed: &Schema, source: &Schema, required: &[String]) -> Resu
             describe(fed)
         ))),
         None => Ok(()),
+    }
+}
+
+/// Whether a fed column of type `fed` holds values of the declared type: the type itself, or a
+/// dictionary of it (a host may keep a column's dictionary encoding to save work).
+fn holds_values_of(fed: &DataType, declared: &DataType) -> bool {
+    match fed {
+        DataType::Dictionary(_, values) => values.as_ref() == declared || fed == declared,
+        _ => fed == declared,
     }
 }
 

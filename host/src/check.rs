@@ -168,7 +168,7 @@ pub fn run_check(
     let (session, result) = match ranges {
         Some(ranges) => check_row_ranges(runtime, &ranges, rule_document, config)?,
         None => {
-            let (shards, mut results) = check_shards(runtime, uri, rule_document, config)?;
+            let (shards, mut results) = check_shards(runtime, uri, rule_document, config, true)?;
             let mut sessions: Vec<Session> = shards.into_iter().map(|s| s.session).collect();
             let mut session = sessions.swap_remove(0);
             let result = if results.len() == 1 { results.remove(0) } else { session.combine_results(&results)? };
@@ -191,12 +191,16 @@ pub(crate) fn run_info(started: Instant, config: &CheckConfig, source: String) -
 
 /// Streams the data at `uri` through the shards and finishes each; the shards stay alive (their
 /// checkers can still export their states). Several shards first exchange their parts of the
-/// shared counts (see the WIT `shard-parts`), each finished on its own thread.
+/// shared counts (see the WIT `shard-parts`), each finished on its own thread. With
+/// `dictionaries`, small dictionary-encoded string columns of a Parquet file arrive as Arrow
+/// dictionaries (see `ReadOptions::dictionaries`); a state to be merged with other files' states
+/// must not depend on such a per-file choice.
 pub(crate) fn check_shards(
     runtime: &Runtime,
     uri: &str,
     rule_document: &str,
     config: &CheckConfig,
+    dictionaries: bool,
 ) -> Result<(Vec<Shard>, Vec<CheckResult>), DataQualityError> {
     let shards = start_shards(runtime, rule_document, config)?;
     let mut all_columns: Vec<String> = Vec::new();
@@ -211,6 +215,7 @@ pub(crate) fn check_shards(
         format: None,
         valid_columns: null_only_columns(runtime, rule_document, config),
         hive_root: config.hive_root.clone(),
+        dictionaries,
     };
     let inputs = spawn_reader(uri.to_string(), read_options, shards.iter().map(|s| Some(s.columns.clone())).collect());
     let sharded = shards.len() > 1;

@@ -84,6 +84,7 @@ pub(crate) fn check_row_ranges(
                 format: None,
                 valid_columns: valid_columns.clone(),
                 hive_root: None,
+                dictionaries: true,
             };
             Ok(Worker { session, checker, read_options, range })
         })

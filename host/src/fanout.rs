@@ -33,7 +33,7 @@ pub fn run_partial_check(
 ) -> Result<PartialCheck, DataQualityError> {
     let started = Instant::now();
     let config = CheckConfig { parallel: false, ..config.clone() };
-    let (mut shards, mut results) = check_shards(runtime, uri, rule_document, &config)?;
+    let (mut shards, mut results) = check_shards(runtime, uri, rule_document, &config, false)?;
     let (shard, result) = (&mut shards[0], results.remove(0));
     let engine_state = shard.session.export_state(shard.checker)?;
     let state = PartialState {

@@ -6,6 +6,7 @@
 mod compression;
 mod dataset;
 mod detect;
+mod dictionaries;
 mod format;
 mod parquet_object;
 mod ranges;
@@ -52,6 +53,9 @@ pub struct ReadOptions {
     /// below: their `name=value` columns are added, as a read of a glob over the root would add
     /// them. Checks of one partition of a fan-out use it.
     pub hive_root: Option<String>,
+    /// Read small dictionary-encoded string columns of a single Parquet file as Arrow
+    /// dictionaries (see `dictionaries`). Data sets ignore it: their files would decide apart.
+    pub dictionaries: bool,
 }
 
 /// Resolves a file source (a path, `~/path` or `file://` URI) to a local path.
@@ -246,7 +250,8 @@ impl Members {
         let members = (0..self.keys.len()).map(|index| self.member(index)).collect();
         let (files, shared) = (self.clone(), options.clone());
         let open = move |uri: &str, columns: Option<&[String]>| {
-            files.open_file(uri, &ReadOptions { columns: columns.map(<[String]>::to_vec), ..shared.clone() })
+            let columns = columns.map(<[String]>::to_vec);
+            files.open_file(uri, &ReadOptions { columns, dictionaries: false, ..shared.clone() })
         };
         dataset::concatenate(members, options.columns.as_deref(), open)
     }

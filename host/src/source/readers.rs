@@ -1,6 +1,7 @@
 //! One reader per format, each yielding record batches lazily where the format allows it
 //! (JSON arrays have to be parsed whole).
 
+use super::dictionaries;
 use super::parquet_object::ParquetObject;
 use super::remote::{Location, runtime};
 use super::stand_ins::{self, StandIns};
@@ -11,10 +12,9 @@ use arrow_schema::{ArrowError, Schema, SchemaRef};
 use futures::StreamExt;
 use object_store::ObjectMeta;
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::async_reader::ParquetRecordBatchStreamBuilder;
-use parquet::file::metadata::ParquetMetaData;
-use parquet::schema::types::SchemaDescriptor;
+use parquet::errors::ParquetError;
 use serde_json::Value;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -99,11 +99,15 @@ pub fn open_object_parquet(
             DataQualityError::load_data(&uri, format!("{uri}: not a readable Parquet object: {e}"))
         }
     };
-    let reader = ParquetObject { store: location.store.clone(), path: meta.location, size: meta.size };
-    let builder = runtime().block_on(ParquetRecordBatchStreamBuilder::new(reader)).map_err(&parquet_error)?;
-    let source_schema = builder.schema().clone();
-    let plan = ParquetPlan::new(&source_schema, builder.parquet_schema(), builder.metadata(), options, None);
-    let mut builder = builder.with_batch_size(batch_size(options));
+    let mut reader = ParquetObject { store: location.store.clone(), path: meta.location, size: meta.size };
+    let metadata = runtime()
+        .block_on(ArrowReaderMetadata::load_async(&mut reader, ArrowReaderOptions::new()))
+        .map_err(&parquet_error)?;
+    let source_schema = metadata.schema().clone();
+    let plan = ParquetPlan::new(&metadata, options, None);
+    let metadata = plan.reader_metadata(metadata).map_err(&parquet_error)?;
+    let mut builder =
+        ParquetRecordBatchStreamBuilder::new_with_metadata(reader, metadata).with_batch_size(batch_size(options));
     if let Some(mask) = plan.mask.clone() {
         builder = builder.with_projection(mask);
     }
@@ -117,35 +121,55 @@ pub fn open_object_parquet(
 
 /// What a Parquet read decodes: the columns asked for, less those whose statistics prove them
 /// null-free when the caller reads them only for nulls (`ReadOptions::valid_columns`), which
-/// get stand-ins instead (see `stand_ins`).
+/// get stand-ins instead (see `stand_ins`); with `ReadOptions::dictionaries`, its small
+/// dictionary-encoded string columns as dictionaries (see `dictionaries`).
 struct ParquetPlan {
     mask: Option<ProjectionMask>,
     stand_ins: Option<StandIns>,
+    /// The file's schema with the columns read as dictionaries typed so, if any.
+    dictionary_schema: Option<SchemaRef>,
 }
 
 impl ParquetPlan {
-    fn new(
-        schema: &SchemaRef,
-        parquet_schema: &SchemaDescriptor,
-        metadata: &ParquetMetaData,
-        options: &ReadOptions,
-        row_groups: Option<&[usize]>,
-    ) -> ParquetPlan {
-        let Some(indices) = projection(schema, options.columns.as_deref()) else {
-            return ParquetPlan { mask: None, stand_ins: None };
+    fn new(file: &ArrowReaderMetadata, options: &ReadOptions, row_groups: Option<&[usize]>) -> ParquetPlan {
+        let (schema, metadata) = (file.schema(), file.metadata());
+        let all: Vec<usize> = (0..schema.fields().len()).collect();
+        let indices = projection(schema, options.columns.as_deref());
+        let skipped: Vec<usize> = match &indices {
+            Some(indices) => stand_ins::null_free(metadata, schema, &options.valid_columns, row_groups)
+                .into_iter()
+                .filter(|index| indices.contains(index))
+                .collect(),
+            None => Vec::new(),
         };
-        let skipped: Vec<usize> = stand_ins::null_free(metadata, schema, &options.valid_columns, row_groups)
-            .into_iter()
-            .filter(|index| indices.contains(index))
-            .collect();
-        let decoded = indices.iter().copied().filter(|index| !skipped.contains(index));
-        let mask = Some(ProjectionMask::roots(parquet_schema, decoded));
+        let decoded: Vec<usize> =
+            indices.as_ref().unwrap_or(&all).iter().copied().filter(|index| !skipped.contains(index)).collect();
+        let dictionary_schema = options
+            .dictionaries
+            .then(|| dictionaries::dictionary_schema(schema, metadata, &decoded, batch_size(options)))
+            .flatten();
+        let Some(indices) = indices else {
+            return ParquetPlan { mask: None, stand_ins: None, dictionary_schema };
+        };
+        let mask = Some(ProjectionMask::roots(file.parquet_schema(), decoded));
         if skipped.is_empty() {
-            return ParquetPlan { mask, stand_ins: None };
+            return ParquetPlan { mask, stand_ins: None, dictionary_schema };
         }
-        let projected = Arc::new(schema.project(&indices).expect("indices come from this schema"));
+        let read_schema = dictionary_schema.as_ref().unwrap_or(schema);
+        let projected = Arc::new(read_schema.project(&indices).expect("indices come from this schema"));
         let positions: Vec<usize> = skipped.iter().filter_map(|s| indices.iter().position(|i| i == s)).collect();
-        ParquetPlan { mask, stand_ins: Some(StandIns::new(projected, &positions)) }
+        ParquetPlan { mask, stand_ins: Some(StandIns::new(projected, &positions)), dictionary_schema }
+    }
+
+    /// The file's reader metadata with the plan's dictionary columns typed as dictionaries.
+    fn reader_metadata(&self, file: ArrowReaderMetadata) -> Result<ArrowReaderMetadata, ParquetError> {
+        match &self.dictionary_schema {
+            Some(schema) => ArrowReaderMetadata::try_new(
+                file.metadata().clone(),
+                ArrowReaderOptions::new().with_schema(schema.clone()),
+            ),
+            None => Ok(file),
+        }
     }
 
     /// The schema of the batches: the decoder's, or every column asked for with stand-ins.
@@ -174,11 +198,12 @@ pub fn open_parquet(
         DataQualityError::load_data(&name, format!("{name}: not a readable Parquet file: {e}"))
     };
     let file = File::open(path).map_err(|e| DataQualityError::load_data(&name, format!("{name}: {e}")))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_error)?;
-    let source_schema = builder.schema().clone();
-    let plan =
-        ParquetPlan::new(&source_schema, builder.parquet_schema(), builder.metadata(), options, row_groups.as_deref());
-    let mut builder = builder.with_batch_size(batch_size(options));
+    let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(parquet_error)?;
+    let source_schema = metadata.schema().clone();
+    let plan = ParquetPlan::new(&metadata, options, row_groups.as_deref());
+    let metadata = plan.reader_metadata(metadata).map_err(parquet_error)?;
+    let mut builder =
+        ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata).with_batch_size(batch_size(options));
     if let Some(mask) = plan.mask.clone() {
         builder = builder.with_projection(mask);
     }
