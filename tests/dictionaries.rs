@@ -2,7 +2,7 @@
 //! dictionaries (the host keeps the file's encoding, see `source::dictionaries`). Every rule that
 //! reads strings must answer exactly as over the same strings decoded: the same counts, sample
 //! rows and values, with one engine instance or several, in batches that do or do not carry the
-//! dictionaries.
+//! dictionaries; and a profile must be the same profile.
 
 mod support;
 
@@ -12,7 +12,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 use support::data::Random;
-use support::{rule_results, run_in};
+use support::{comparable, rule_results, run_in};
 
 const ROWS: usize = 24_000;
 
@@ -155,4 +155,20 @@ fn dictionary_columns_answer_every_string_rule_as_decoded_strings() {
             assert_eq!(results.len(), decoded.len());
         }
     }
+}
+
+#[test]
+fn dictionary_columns_profile_as_decoded_strings() {
+    let dir = tempfile::tempdir().unwrap();
+    let batch = table();
+    write_parquet(&batch, &dir.path().join("data.parquet"));
+    write_arrow(&batch, &dir.path().join("data.arrow"));
+    let profile = |file: &str| {
+        let report = dir.path().join(format!("{file}.profile.json"));
+        run_in(dir.path(), &["profile", file, "--format", "json", "--output", report.to_str().unwrap()]).expect_code(0);
+        let mut profile: Value = serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+        profile["result"]["metadata"]["source"] = Value::Null;
+        comparable(profile)
+    };
+    assert_eq!(profile("data.parquet"), profile("data.arrow"));
 }

@@ -77,7 +77,7 @@ fn profile_with(
     batch_size: usize,
 ) -> Result<ProfileResult, DataQualityError> {
     let profiler = session.create_profiler(options)?;
-    let read_options = ReadOptions { batch_size, ..ReadOptions::default() };
+    let read_options = ReadOptions { batch_size, dictionaries: true, ..ReadOptions::default() };
     let input = spawn_reader(uri.to_string(), read_options, vec![None]).remove(0);
     loop {
         let next = match input.recv_timeout(session.remaining()) {
