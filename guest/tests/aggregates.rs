@@ -121,6 +121,17 @@ fn distinct_value_rules_count_exactly_and_ignore_nulls() {
 }
 
 #[test]
+fn distinct_value_messages_show_the_first_twenty_values_in_text_order() {
+    let rendered: std::collections::BTreeSet<String> = ints().iter().map(|i| i.to_string()).collect();
+    let unlisted: Vec<String> = rendered.iter().filter(|v| *v != "0").take(20).cloned().collect();
+    let result = run("{type: distinct_values_in_set, column: i, values: [0]}");
+    let expected = format!("{} unlisted value(s): {}", rendered.len() - 1, unlisted.join(", "));
+    assert!(result.message.contains(&expected), "{}", result.message);
+    let first: Vec<String> = rendered.iter().take(20).cloned().collect();
+    assert_eq!(observed(&result), serde_json::json!(first));
+}
+
+#[test]
 fn freshness_measures_the_newest_timestamp_against_now() {
     // The newest stamp is 1_700_000_000 + 1000 s = 2023-11-14T22:30:00Z.
     let fresh = run("{type: freshness, column: t, max_age: 1h, now: '2023-11-14T23:30:00Z'}");

@@ -17,7 +17,7 @@
 use super::shard_part::Part;
 use super::spill::{Occurrence, OccurrenceLog, SpillSettings, occurrences};
 use super::value_table::{Slot, ValueTable};
-use super::{Analyzer, Metric, RowsMetric, ValuesMetric, column, decode, encode, null_count};
+use super::{Analyzer, Metric, RowsMetric, ValueCounts, ValuesMetric, column, decode, encode, null_count};
 use crate::model::{FailureSample, QualityError};
 use crate::short_bytes::extend_short;
 use crate::values::{for_each_row_key, for_each_value_key, render_key, render_row_key};
@@ -251,7 +251,9 @@ impl DuplicateValues {
     /// The metric from its row counts and the distinct count.
     fn values_metric(&self, rows: RowsMetric, distinct: u64) -> Metric {
         let values = self.list_values.then(|| {
-            (0..self.values.len() as u32).map(|id| (self.values.get(id).to_vec(), self.counts[id as usize])).collect()
+            let mut values = ValueCounts::with_capacity(self.values.len(), self.values.key_bytes());
+            (0..self.values.len() as u32).for_each(|id| values.push(self.values.get(id), self.counts[id as usize]));
+            values
         });
         Metric::Values(ValuesMetric {
             rows,

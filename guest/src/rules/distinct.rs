@@ -5,7 +5,7 @@
 
 use super::interval::{INTERVAL_PARAMS, Interval};
 use super::{Outcome, ParamDoc, Planner, Rule, RuleDoc, RuleType, Shape, Table, require_column};
-use crate::analyzers::ValuesMetric;
+use crate::analyzers::{ValueCounts, ValuesMetric};
 use crate::document::RuleSpec;
 use crate::values::{Number, has_value_key, render_key, value_key};
 use arrow_schema::{DataType, Schema};
@@ -183,10 +183,18 @@ fn build_most_common_value_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, 
     build(spec, "most_common_value_in_set", Assertion::MostCommonInSet(values, ties_okay))
 }
 
-/// Distinct values rendered and sorted, at most [`SHOWN_VALUES`] of them, for messages.
-fn show(data_type: &DataType, keys: &[&[u8]]) -> Vec<String> {
-    let rendered: BTreeSet<String> = keys.iter().map(|k| render_key(data_type, k)).collect();
-    rendered.into_iter().take(SHOWN_VALUES).collect()
+/// Distinct values rendered and sorted, the first [`SHOWN_VALUES`] of them, for messages. Only
+/// those are kept while the keys are rendered, so a column of millions of values costs no more
+/// memory here than a short one.
+fn show<'a>(data_type: &DataType, keys: impl IntoIterator<Item = &'a [u8]>) -> Vec<String> {
+    let mut first: BTreeSet<String> = BTreeSet::new();
+    for key in keys {
+        first.insert(render_key(data_type, key));
+        if first.len() > SHOWN_VALUES {
+            first.pop_last();
+        }
+    }
+    first.into_iter().collect()
 }
 
 impl DistinctRule {
@@ -204,16 +212,18 @@ impl DistinctRule {
             _ => unreachable!("count assertions are not set assertions"),
         };
         let data_type = &metric.data_type;
-        let present = metric.values.as_deref().unwrap_or_default();
+        let empty = ValueCounts::default();
+        let present = metric.values.as_ref().unwrap_or(&empty);
         let listed = Self::listed_keys(listed_values, data_type);
         let column = &self.column;
         if let Assertion::MostCommonInSet(_, ties_okay) = self.assertion {
-            let top = present.iter().map(|(_, count)| *count).max().unwrap_or(0);
-            let modes: Vec<&[u8]> = present.iter().filter(|(_, c)| *c == top).map(|(k, _)| k.as_slice()).collect();
-            let listed_modes = modes.iter().filter(|k| listed.contains(**k)).count();
-            let passed = if ties_okay { listed_modes > 0 } else { modes.len() == 1 && listed_modes == 1 };
-            let shown = show(data_type, &modes);
-            let message = if modes.is_empty() {
+            let top = present.iter().map(|(_, count)| count).max().unwrap_or(0);
+            let modes = || present.iter().filter(|&(_, count)| count == top).map(|(key, _)| key);
+            let mode_count = modes().count();
+            let listed_modes = modes().filter(|key| listed.contains(*key)).count();
+            let passed = if ties_okay { listed_modes > 0 } else { mode_count == 1 && listed_modes == 1 };
+            let shown = show(data_type, modes());
+            let message = if mode_count == 0 {
                 format!("'{column}' has no values")
             } else {
                 let verdict = if passed { "satisfies" } else { "does not satisfy" };
@@ -224,11 +234,12 @@ impl DistinctRule {
             };
             return (passed, json!(shown), message);
         }
-        let present_keys: HashSet<&[u8]> = present.iter().map(|(k, _)| k.as_slice()).collect();
-        let unlisted: Vec<&[u8]> = present.iter().map(|(k, _)| k.as_slice()).filter(|k| !listed.contains(*k)).collect();
+        let present_listed: HashSet<&[u8]> =
+            present.iter().map(|(key, _)| key).filter(|key| listed.contains(*key)).collect();
+        let unlisted = || present.iter().map(|(key, _)| key).filter(|key| !listed.contains(*key));
         let missing: Vec<&Value> = listed_values
             .iter()
-            .filter(|v| value_key(v, data_type).is_none_or(|k| !present_keys.contains(k.as_slice())))
+            .filter(|v| value_key(v, data_type).is_none_or(|k| !present_listed.contains(k.as_slice())))
             .collect();
         let (check_unlisted, check_missing) = match self.assertion {
             Assertion::InSet(_) => (true, false),
@@ -236,15 +247,15 @@ impl DistinctRule {
             _ => (true, true),
         };
         let mut problems = Vec::new();
-        if check_unlisted && !unlisted.is_empty() {
-            problems.push(format!("{} unlisted value(s): {}", unlisted.len(), show(data_type, &unlisted).join(", ")));
+        let unlisted_count = unlisted().count();
+        if check_unlisted && unlisted_count > 0 {
+            problems.push(format!("{unlisted_count} unlisted value(s): {}", show(data_type, unlisted()).join(", ")));
         }
         if check_missing && !missing.is_empty() {
             let shown: Vec<String> = missing.iter().take(SHOWN_VALUES).map(|v| v.to_string()).collect();
             problems.push(format!("{} listed value(s) never occur: {}", missing.len(), shown.join(", ")));
         }
-        let all_keys: Vec<&[u8]> = present.iter().map(|(k, _)| k.as_slice()).collect();
-        let observed = json!(show(data_type, &all_keys));
+        let observed = json!(show(data_type, present.iter().map(|(key, _)| key)));
         let message = if problems.is_empty() {
             format!("the {} distinct values of '{column}' match the list", present.len())
         } else {
