@@ -104,8 +104,7 @@ pub fn open_object_parquet(
         .block_on(ArrowReaderMetadata::load_async(&mut reader, ArrowReaderOptions::new()))
         .map_err(&parquet_error)?;
     let source_schema = metadata.schema().clone();
-    let plan = ParquetPlan::new(&metadata, options, None);
-    let metadata = plan.reader_metadata(metadata).map_err(&parquet_error)?;
+    let (plan, metadata) = ParquetPlan::new(metadata, options, None).map_err(&parquet_error)?;
     let mut builder =
         ParquetRecordBatchStreamBuilder::new_with_metadata(reader, metadata).with_batch_size(batch_size(options));
     if let Some(mask) = plan.mask.clone() {
@@ -126,12 +125,16 @@ pub fn open_object_parquet(
 struct ParquetPlan {
     mask: Option<ProjectionMask>,
     stand_ins: Option<StandIns>,
-    /// The file's schema with the columns read as dictionaries typed so, if any.
-    dictionary_schema: Option<SchemaRef>,
 }
 
 impl ParquetPlan {
-    fn new(file: &ArrowReaderMetadata, options: &ReadOptions, row_groups: Option<&[usize]>) -> ParquetPlan {
+    /// Plans a read of the file `file` describes; returns the plan and the metadata to build the
+    /// reader from (the dictionary columns typed as dictionaries).
+    fn new(
+        file: ArrowReaderMetadata,
+        options: &ReadOptions,
+        row_groups: Option<&[usize]>,
+    ) -> Result<(ParquetPlan, ArrowReaderMetadata), ParquetError> {
         let (schema, metadata) = (file.schema(), file.metadata());
         let all: Vec<usize> = (0..schema.fields().len()).collect();
         let indices = projection(schema, options.columns.as_deref());
@@ -148,28 +151,27 @@ impl ParquetPlan {
             .dictionaries
             .then(|| dictionaries::dictionary_schema(schema, metadata, &decoded, batch_size(options)))
             .flatten();
-        let Some(indices) = indices else {
-            return ParquetPlan { mask: None, stand_ins: None, dictionary_schema };
+        let plan = match indices {
+            None => ParquetPlan { mask: None, stand_ins: None },
+            Some(indices) => {
+                let mask = Some(ProjectionMask::roots(file.parquet_schema(), decoded));
+                let stand_ins = (!skipped.is_empty()).then(|| {
+                    let read_schema = dictionary_schema.as_ref().unwrap_or(schema);
+                    let projected = Arc::new(read_schema.project(&indices).expect("indices come from this schema"));
+                    let positions: Vec<usize> =
+                        skipped.iter().filter_map(|s| indices.iter().position(|i| i == s)).collect();
+                    StandIns::new(projected, &positions)
+                });
+                ParquetPlan { mask, stand_ins }
+            }
         };
-        let mask = Some(ProjectionMask::roots(file.parquet_schema(), decoded));
-        if skipped.is_empty() {
-            return ParquetPlan { mask, stand_ins: None, dictionary_schema };
-        }
-        let read_schema = dictionary_schema.as_ref().unwrap_or(schema);
-        let projected = Arc::new(read_schema.project(&indices).expect("indices come from this schema"));
-        let positions: Vec<usize> = skipped.iter().filter_map(|s| indices.iter().position(|i| i == s)).collect();
-        ParquetPlan { mask, stand_ins: Some(StandIns::new(projected, &positions)), dictionary_schema }
-    }
-
-    /// The file's reader metadata with the plan's dictionary columns typed as dictionaries.
-    fn reader_metadata(&self, file: ArrowReaderMetadata) -> Result<ArrowReaderMetadata, ParquetError> {
-        match &self.dictionary_schema {
-            Some(schema) => ArrowReaderMetadata::try_new(
-                file.metadata().clone(),
-                ArrowReaderOptions::new().with_schema(schema.clone()),
-            ),
-            None => Ok(file),
-        }
+        let reader_metadata = match dictionary_schema {
+            Some(schema) => {
+                ArrowReaderMetadata::try_new(file.metadata().clone(), ArrowReaderOptions::new().with_schema(schema))?
+            }
+            None => file,
+        };
+        Ok((plan, reader_metadata))
     }
 
     /// The schema of the batches: the decoder's, or every column asked for with stand-ins.
@@ -200,8 +202,7 @@ pub fn open_parquet(
     let file = File::open(path).map_err(|e| DataQualityError::load_data(&name, format!("{name}: {e}")))?;
     let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(parquet_error)?;
     let source_schema = metadata.schema().clone();
-    let plan = ParquetPlan::new(&metadata, options, row_groups.as_deref());
-    let metadata = plan.reader_metadata(metadata).map_err(parquet_error)?;
+    let (plan, metadata) = ParquetPlan::new(metadata, options, row_groups.as_deref()).map_err(parquet_error)?;
     let mut builder =
         ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata).with_batch_size(batch_size(options));
     if let Some(mask) = plan.mask.clone() {
