@@ -152,6 +152,7 @@ fn malformed_rules_are_rejected_before_any_data() {
         ("- {type: in_range, column: a}", "give 'min', 'max' or both"),
         ("- {type: in_range, column: a, min: 1, mn: 2}", "unknown parameter 'mn'"),
         ("- {type: in_set, column: a, values: []}", "at least one value"),
+        ("- {type: most_common_value_in_set, column: a, values: [], ties_okay: true}", "at least one value"),
         ("- {type: regex, column: a, pattern: '('}", "invalid pattern"),
         ("- {type: row_count, column: a, min: 1}", "takes no 'column'"),
         ("- {type: dtype, column: a, dtype: blob}", "unknown dtype 'blob'"),

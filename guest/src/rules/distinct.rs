@@ -178,8 +178,9 @@ fn build_distinct_values_equal_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>,
 }
 
 fn build_most_common_value_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, String> {
+    let ties_okay = spec.params.take_bool(&["ties_okay"]);
     let values = take_values(spec)?;
-    let ties_okay = spec.params.take_bool(&["ties_okay"])?.unwrap_or(false);
+    let ties_okay = ties_okay?.unwrap_or(false);
     build(spec, "most_common_value_in_set", Assertion::MostCommonInSet(values, ties_okay))
 }
 
