@@ -1,6 +1,7 @@
-//! Bounded memory for `unique`: with a small `--memory-budget` the engine spills values to a
-//! private directory under TMPDIR and still reports exactly what it reports in memory; the
-//! directory is gone after the run, and a TMPDIR that cannot hold it is a clear error.
+//! Bounded memory for `unique` and the distinct-value rules: with a small `--memory-budget` the
+//! engine spills values to a private directory under TMPDIR and still reports exactly what it
+//! reports in memory; the directory is gone after the run, and a TMPDIR that cannot hold it is a
+//! clear error.
 
 mod support;
 
@@ -22,11 +23,28 @@ rules:
   - {type: not_null, column: email}
 "#;
 
+/// Rules that summarise the distinct values: the most common values, and the values outside
+/// or missing from a list.
+const LISTING_RULES: &str = r#"
+rules:
+  - {type: most_common_value_in_set, column: email, values: [shared3@example.com]}
+  - {type: distinct_values_in_set, column: email, values: [shared0@example.com, shared1@example.com]}
+  - {type: distinct_values_equal_set, column: amount, values: [1, 2.5, "-3"]}
+  - {type: distinct_values_contain_set, column: status, values: [pending, shipped, unknown]}
+  - {type: most_common_value_in_set, column: amount, values: [0], ties_okay: true}
+  - {type: unique, column: email}
+"#;
+
 /// Runs `check` on `data.parquet` in `dir` with `extra` arguments and TMPDIR set to `tmp`.
 fn check(dir: &Path, tmp: &Path, extra: &[&str]) -> Run {
+    check_rules(dir, tmp, "rules.yaml", extra)
+}
+
+/// `check` with the rules of `rules` in `dir`.
+fn check_rules(dir: &Path, tmp: &Path, rules: &str, extra: &[&str]) -> Run {
     let samples = SAMPLES.to_string();
     let output = Command::new(binary())
-        .args(["check", "data.parquet", "--rules", "rules.yaml", "--sample-failures", &samples])
+        .args(["check", "data.parquet", "--rules", rules, "--sample-failures", &samples])
         .args(extra)
         .current_dir(dir)
         .env("TMPDIR", tmp)
@@ -86,6 +104,50 @@ fn spilled_unique_counts_equal_in_memory_counts_and_direct_computation() {
         assert_eq!(sample_rows(result), duplicates[..SAMPLES], "{}", result["name"]);
     }
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "the spill directory is removed after the run");
+}
+
+#[test]
+fn distinct_value_rules_spill_with_the_same_results_in_memory_that_does_not_hold_the_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let table = Table::generate(ROWS, 11);
+    table.write_parquet(&dir.path().join("data.parquet"));
+    std::fs::write(dir.path().join("listing.yaml"), LISTING_RULES).unwrap();
+    let listing = |extra: &[&str]| check_rules(dir.path(), tmp.path(), "listing.yaml", extra);
+
+    let in_memory = listing(&["--memory-budget", "0", "--output", "memory.json"]);
+    in_memory.expect_code(1);
+    for (name, extra) in [("spilled", &[][..]), ("parallel", &["--parallel"][..])] {
+        let output = format!("{name}.json");
+        let run = listing(&[&["--memory-budget", "1", "--output", &output], extra].concat());
+        run.expect_code(1);
+        assert_eq!(comparable(run.outputs()), comparable(in_memory.outputs()), "{name}");
+        assert_eq!(
+            comparable(Value::from(rule_results(&dir.path().join(output)))),
+            comparable(Value::from(rule_results(&dir.path().join("memory.json")))),
+            "{name}"
+        );
+    }
+    // The emails hold far more than 24 MiB: only spilled do they fit.
+    listing(&["--memory-budget", "0", "--memory-limit", "24"]).expect_code(4);
+    let limited = listing(&["--memory-budget", "1", "--memory-limit", "24"]);
+    limited.expect_code(1);
+    assert_eq!(comparable(limited.outputs()), comparable(in_memory.outputs()));
+
+    // Against a direct count of the emails.
+    let mut counts: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    for email in table.email.iter().flatten() {
+        *counts.entry(email).or_default() += 1;
+    }
+    let top = *counts.values().max().unwrap();
+    let mut modes: Vec<&str> = counts.iter().filter(|(_, count)| **count == top).map(|(email, _)| *email).collect();
+    modes.sort_unstable();
+    modes.truncate(20);
+    let results = rule_results(&dir.path().join("spilled.json"));
+    assert_eq!(results[0]["observed_value"], Value::from(modes), "the most common emails");
+    let listed = ["shared0@example.com", "shared1@example.com"].iter().filter(|e| counts.contains_key(*e)).count();
+    let unlisted = format!("{} unlisted value(s)", counts.len() - listed);
+    assert!(results[1]["message"].as_str().unwrap().contains(&unlisted), "{} / {unlisted}", results[1]["message"]);
 }
 
 #[test]

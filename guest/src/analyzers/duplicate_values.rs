@@ -1,15 +1,15 @@
 //! Exact occurrence counts of every distinct value of a column (or combination of values of
 //! several columns): for `unique` every row whose value occurs more than once is unexpected
-//! (Great Expectations semantics); the distinct count and, when asked for, the values with their
-//! counts serve the distinct-value rules.
+//! (Great Expectations semantics); the distinct count and, when asked for, a bounded summary of
+//! the values (see `value_summary`) serve the distinct-value rules.
 //!
 //! Memory: each distinct value costs its key bytes (8 for numbers and dates, the UTF-8 bytes for
 //! strings) plus about 35 bytes of bookkeeping (see `ValueTable`, plus a count and a first row).
 //! There is no allocation per row or per value. When the host grants a spill directory and the
 //! values outgrow the analyzer's share of the memory budget (see `spill`), the table is written
 //! out and every later occurrence is appended to a hash-partitioned log on disk instead; the
-//! metric then counts one partition at a time, with the same exact result in bounded memory.
-//! Analyzers that must list every value (the distinct-value rules) never spill.
+//! metric then counts one partition at a time, with the same exact result in bounded memory. The
+//! summary is built the same way, one partition's values at a time.
 //!
 //! In a sharded check every shard runs the analyzer over all rows but counts only its own part
 //! of the values (see `shard_part`), so the parts' metrics add up to the whole.
@@ -17,19 +17,21 @@
 use super::shard_part::Part;
 use super::spill::{Occurrence, OccurrenceLog, SpillSettings, occurrences};
 use super::value_table::{Slot, ValueTable};
-use super::{Analyzer, Metric, RowsMetric, ValueCounts, ValuesMetric, column, decode, encode, null_count};
+use super::{Analyzer, Metric, RowsMetric, ValueSummary, ValuesMetric, column, decode, encode, null_count};
 use crate::model::{FailureSample, QualityError};
 use crate::short_bytes::extend_short;
-use crate::values::{for_each_row_key, for_each_value_key, render_key, render_row_key};
+use crate::values::{for_each_row_key, for_each_value_key, render_key, render_row_key, value_key};
 use arrow_array::RecordBatch;
 use arrow_schema::DataType;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 pub struct DuplicateValues {
     /// One column, or several whose combinations of values are counted.
     columns: Vec<String>,
-    /// Whether the metric lists every distinct value with its count.
-    list_values: bool,
+    /// The values the set rules reading this analyzer list, when one does: the metric then
+    /// summarises the values for them.
+    watched: Option<Vec<Value>>,
     /// The columns' types, once known.
     data_types: Vec<DataType>,
     /// Keys of the rows of a batch over several columns.
@@ -91,23 +93,23 @@ struct DuplicateState {
 }
 
 impl DuplicateValues {
-    /// Counts the values of `columns`, keeping `sample_cap` duplicate rows. With `list_values` the
-    /// metric lists every value (and nothing spills); otherwise `spill` says where to and when.
-    pub fn new(columns: &[String], sample_cap: u32, list_values: bool, spill: Option<SpillSettings>) -> Self {
-        Self::counting_part(columns, sample_cap, list_values, spill, None)
+    /// Counts the values of `columns`, keeping `sample_cap` duplicate rows, with a summary for
+    /// the `watched` values when given; `spill` says where to spill and when.
+    pub fn new(columns: &[String], sample_cap: u32, watched: Option<Vec<Value>>, spill: Option<SpillSettings>) -> Self {
+        Self::counting_part(columns, sample_cap, watched, spill, None)
     }
 
     /// `new`, counting only the values of `part` (all values when `None`).
     pub fn counting_part(
         columns: &[String],
         sample_cap: u32,
-        list_values: bool,
+        watched: Option<Vec<Value>>,
         spill: Option<SpillSettings>,
         part: Option<Part>,
     ) -> Self {
         DuplicateValues {
             columns: columns.to_vec(),
-            list_values,
+            watched,
             data_types: Vec::new(),
             row_keys: Vec::new(),
             sample_cap: sample_cap as usize,
@@ -117,7 +119,7 @@ impl DuplicateValues {
             repeats: Vec::new(),
             evaluated: 0,
             pending: PendingKeys::default(),
-            spill: spill.filter(|_| !list_values),
+            spill,
             log: None,
             spilled_repeats: Vec::new(),
             spill_error: None,
@@ -130,7 +132,7 @@ impl DuplicateValues {
     /// An in-memory counter like this one (same columns, types and samples), to count a spilled
     /// partition of `bytes` bytes (sized for it: a record holds at least 16 bytes besides its key).
     fn partition_counter(&self, bytes: usize) -> DuplicateValues {
-        let mut counter = DuplicateValues::new(&self.columns, self.sample_cap as u32, false, None);
+        let mut counter = DuplicateValues::new(&self.columns, self.sample_cap as u32, None, None);
         counter.data_types = self.data_types.clone();
         let values = bytes / (16 + self.spilled_key_bytes.max(1));
         counter.values = ValueTable::with_capacity(values, bytes);
@@ -214,16 +216,20 @@ impl DuplicateValues {
     fn spilled_metric(&self, log: &OccurrenceLog) -> Result<Metric, QualityError> {
         let (mut unexpected, mut distinct) = (0, 0);
         let mut samples = self.spilled_repeats.clone();
+        let mut summary = self.empty_summary();
         self.for_each_spilled_partition(log, |counter| {
             unexpected += counter.duplicate_count();
             distinct += counter.values.len() as u64;
+            if let Some(summary) = &mut summary {
+                counter.add_values_to(summary);
+            }
             let rows = counter.duplicate_rows();
             samples.extend(rows.into_iter().map(|(row, id)| (row, counter.values.get(id).to_vec())));
             keep_lowest_rows(&mut samples, self.sample_cap);
             Ok(())
         })?;
         let samples = samples.into_iter().map(|(row, key)| FailureSample { row, value: self.render(&key) }).collect();
-        Ok(self.values_metric(RowsMetric { evaluated: self.evaluated, unexpected, samples }, distinct))
+        Ok(self.values_metric(RowsMetric { evaluated: self.evaluated, unexpected, samples }, distinct, summary))
     }
 
     /// The spilled values gathered back into one in-memory counter, to export them.
@@ -248,20 +254,29 @@ impl DuplicateValues {
         Ok(all)
     }
 
-    /// The metric from its row counts and the distinct count.
-    fn values_metric(&self, rows: RowsMetric, distinct: u64) -> Metric {
-        let values = self.list_values.then(|| {
-            let mut values = ValueCounts::with_capacity(self.values.len(), self.values.key_bytes());
-            (0..self.values.len() as u32).for_each(|id| values.push(self.values.get(id), self.counts[id as usize]));
-            values
-        });
-        Metric::Values(ValuesMetric {
-            rows,
-            distinct,
-            values,
-            // The distinct-value rules read one column.
-            data_type: self.data_types.first().cloned().unwrap_or(DataType::Utf8),
-        })
+    /// The type the summary reads keys as: the distinct-value rules read one column.
+    fn summary_type(&self) -> DataType {
+        self.data_types.first().cloned().unwrap_or(DataType::Utf8)
+    }
+
+    /// A summary watching the listed values, when a rule asked for one.
+    fn empty_summary(&self) -> Option<ValueSummary> {
+        let data_type = self.summary_type();
+        let watched = self.watched.as_ref()?;
+        Some(ValueSummary::watching(watched.iter().filter_map(|value| value_key(value, &data_type))))
+    }
+
+    /// Adds the values in memory, with their counts, to `summary`.
+    fn add_values_to(&self, summary: &mut ValueSummary) {
+        let data_type = self.summary_type();
+        for (id, &count) in self.counts.iter().enumerate() {
+            summary.add(&data_type, self.values.get(id as u32), count);
+        }
+    }
+
+    /// The metric from its row counts, the distinct count and the summary.
+    fn values_metric(&self, rows: RowsMetric, distinct: u64, summary: Option<ValueSummary>) -> Metric {
+        Metric::Values(ValuesMetric { rows, distinct, summary, data_type: self.summary_type() })
     }
 
     /// A key as text: the value, or `(a, b)` for a combination.
@@ -474,7 +489,11 @@ impl Analyzer for DuplicateValues {
         let samples =
             rows.into_iter().map(|(row, id)| FailureSample { row, value: self.render(self.values.get(id)) }).collect();
         let rows = RowsMetric { evaluated: self.evaluated, unexpected: self.duplicate_count(), samples };
-        Ok(self.values_metric(rows, self.values.len() as u64))
+        let mut summary = self.empty_summary();
+        if let Some(summary) = &mut summary {
+            self.add_values_to(summary);
+        }
+        Ok(self.values_metric(rows, self.values.len() as u64, summary))
     }
 
     fn bind(&mut self, schema: &arrow_schema::Schema) {

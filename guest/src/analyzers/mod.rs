@@ -11,6 +11,7 @@ mod sorted_values;
 pub mod spill;
 mod spill_files;
 mod unexpected_rows;
+mod value_summary;
 pub(crate) mod value_table;
 
 pub use column_stats::{ColumnStats, Extreme, Lengths, StatsMetric, StatsState};
@@ -21,6 +22,7 @@ pub use samples::RowsState;
 pub use shard_part::{BatchTurns, Part};
 pub use sorted_values::{CollectValues, Interpolation, SortedValues};
 pub use unexpected_rows::{ColumnType, RowPredicate, RowsPredicate, SkipRows, UnexpectedRows};
+pub use value_summary::{SHOWN_VALUES, ValueSummary};
 
 use crate::model::{FailureSample, QualityError};
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -40,54 +42,10 @@ pub struct ValuesMetric {
     pub rows: RowsMetric,
     /// Distinct non-null values.
     pub distinct: u64,
-    /// Every distinct value as its key (see `values::for_each_value_key`) with its count, when
-    /// a rule asked for them.
-    pub values: Option<ValueCounts>,
+    /// What the set rules read of the values, when a rule asked for it.
+    pub summary: Option<ValueSummary>,
     /// The column's type, to read the keys.
     pub data_type: arrow_schema::DataType,
-}
-
-/// Distinct values with their counts, the keys back to back in one buffer: millions of values
-/// cost their bytes and 12 more each (on 32-bit WebAssembly), not an allocation each.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ValueCounts {
-    keys: Vec<u8>,
-    /// Where each value's key ends in `keys`.
-    ends: Vec<usize>,
-    counts: Vec<u64>,
-}
-
-impl ValueCounts {
-    /// Room for `values` values of `bytes` key bytes in all.
-    pub fn with_capacity(values: usize, bytes: usize) -> ValueCounts {
-        ValueCounts {
-            keys: Vec::with_capacity(bytes),
-            ends: Vec::with_capacity(values),
-            counts: Vec::with_capacity(values),
-        }
-    }
-
-    /// Adds a value with its count.
-    pub fn push(&mut self, key: &[u8], count: u64) {
-        self.keys.extend_from_slice(key);
-        self.ends.push(self.keys.len());
-        self.counts.push(count);
-    }
-
-    /// The values with their counts, in the order added.
-    pub fn iter(&self) -> impl Iterator<Item = (&[u8], u64)> + '_ {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(&self.ends).zip(&self.counts).map(|((start, &end), &count)| (&self.keys[start..end], count))
-    }
-
-    /// How many values there are.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
 }
 
 /// What an analyzer measured; each rule knows which kind its analyzers give.

@@ -5,12 +5,12 @@
 
 use super::interval::{INTERVAL_PARAMS, Interval};
 use super::{Outcome, ParamDoc, Planner, Rule, RuleDoc, RuleType, Shape, Table, require_column};
-use crate::analyzers::{ValueCounts, ValuesMetric};
+use crate::analyzers::{SHOWN_VALUES, ValueSummary, ValuesMetric};
 use crate::document::RuleSpec;
-use crate::values::{Number, has_value_key, render_key, value_key};
+use crate::values::{Number, has_value_key, value_key};
 use arrow_schema::{DataType, Schema};
 use serde_json::{Value, json};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 /// How the distinct-value rules treat nulls.
 const NULLS: &str = "ignored: a null is not a value, so it is neither counted nor listed.";
@@ -55,7 +55,7 @@ pub(super) const RULES: &[RuleType] = &[
             shape: Shape::Column,
             params: INTERVAL_PARAMS,
             nulls: NULLS,
-            details: "Exact: every distinct value is kept (its bytes and about 35 bytes more).",
+            details: "Exact: each distinct value costs its bytes and about 35 more, up to `--memory-budget`; past it the values spill to disk.",
             example: "- {type: distinct_count_between, column: country, min: 10, max: 250}",
         },
     },
@@ -136,9 +136,6 @@ struct DistinctRule {
     analyzer: usize,
 }
 
-/// Most values listed in an observed value or a message.
-const SHOWN_VALUES: usize = 20;
-
 fn build(spec: &mut RuleSpec, rule_type: &'static str, assertion: Assertion) -> Result<Box<dyn Rule>, String> {
     spec.forbid_mostly()?;
     Ok(Box::new(DistinctRule { rule_type, column: spec.required_column()?, assertion, analyzer: usize::MAX }))
@@ -184,20 +181,6 @@ fn build_most_common_value_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, 
     build(spec, "most_common_value_in_set", Assertion::MostCommonInSet(values, ties_okay))
 }
 
-/// Distinct values rendered and sorted, the first [`SHOWN_VALUES`] of them, for messages. Only
-/// those are kept while the keys are rendered, so a column of millions of values costs no more
-/// memory here than a short one.
-fn show<'a>(data_type: &DataType, keys: impl IntoIterator<Item = &'a [u8]>) -> Vec<String> {
-    let mut first: BTreeSet<String> = BTreeSet::new();
-    for key in keys {
-        first.insert(render_key(data_type, key));
-        if first.len() > SHOWN_VALUES {
-            first.pop_last();
-        }
-    }
-    first.into_iter().collect()
-}
-
 impl DistinctRule {
     fn listed_keys(values: &[Value], data_type: &DataType) -> HashSet<Vec<u8>> {
         values.iter().filter_map(|v| value_key(v, data_type)).collect()
@@ -213,17 +196,14 @@ impl DistinctRule {
             _ => unreachable!("count assertions are not set assertions"),
         };
         let data_type = &metric.data_type;
-        let empty = ValueCounts::default();
-        let present = metric.values.as_ref().unwrap_or(&empty);
+        let empty = ValueSummary::watching([]);
+        let summary = metric.summary.as_ref().unwrap_or(&empty);
         let listed = Self::listed_keys(listed_values, data_type);
         let column = &self.column;
         if let Assertion::MostCommonInSet(_, ties_okay) = self.assertion {
-            let top = present.iter().map(|(_, count)| count).max().unwrap_or(0);
-            let modes = || present.iter().filter(|&(_, count)| count == top).map(|(key, _)| key);
-            let mode_count = modes().count();
-            let listed_modes = modes().filter(|key| listed.contains(*key)).count();
+            let (top, mode_count, shown) = summary.most_common();
+            let listed_modes = listed.iter().filter(|key| top > 0 && summary.count_of(key) == top).count();
             let passed = if ties_okay { listed_modes > 0 } else { mode_count == 1 && listed_modes == 1 };
-            let shown = show(data_type, modes());
             let message = if mode_count == 0 {
                 format!("'{column}' has no values")
             } else {
@@ -235,12 +215,10 @@ impl DistinctRule {
             };
             return (passed, json!(shown), message);
         }
-        let present_listed: HashSet<&[u8]> =
-            present.iter().map(|(key, _)| key).filter(|key| listed.contains(*key)).collect();
-        let unlisted = || present.iter().map(|(key, _)| key).filter(|key| !listed.contains(*key));
+        let present_listed = listed.iter().filter(|key| summary.count_of(key) > 0).count() as u64;
         let missing: Vec<&Value> = listed_values
             .iter()
-            .filter(|v| value_key(v, data_type).is_none_or(|k| !present_listed.contains(k.as_slice())))
+            .filter(|v| value_key(v, data_type).is_none_or(|key| summary.count_of(&key) == 0))
             .collect();
         let (check_unlisted, check_missing) = match self.assertion {
             Assertion::InSet(_) => (true, false),
@@ -248,17 +226,18 @@ impl DistinctRule {
             _ => (true, true),
         };
         let mut problems = Vec::new();
-        let unlisted_count = unlisted().count();
+        let unlisted_count = metric.distinct - present_listed;
         if check_unlisted && unlisted_count > 0 {
-            problems.push(format!("{unlisted_count} unlisted value(s): {}", show(data_type, unlisted()).join(", ")));
+            let shown = summary.first_values(|key| listed.contains(key));
+            problems.push(format!("{unlisted_count} unlisted value(s): {}", shown.join(", ")));
         }
         if check_missing && !missing.is_empty() {
             let shown: Vec<String> = missing.iter().take(SHOWN_VALUES).map(|v| v.to_string()).collect();
             problems.push(format!("{} listed value(s) never occur: {}", missing.len(), shown.join(", ")));
         }
-        let observed = json!(show(data_type, present.iter().map(|(key, _)| key)));
+        let observed = json!(summary.first_values(|_| false));
         let message = if problems.is_empty() {
-            format!("the {} distinct values of '{column}' match the list", present.len())
+            format!("the {} distinct values of '{column}' match the list", metric.distinct)
         } else {
             format!("the distinct values of '{column}' do not match the list: {}", problems.join("; "))
         };
@@ -283,8 +262,14 @@ impl Rule for DistinctRule {
         }
     }
     fn plan(&mut self, planner: &mut Planner) {
-        let list = !matches!(self.assertion, Assertion::Count(_) | Assertion::Ratio(_));
-        self.analyzer = planner.distinct_values(std::slice::from_ref(&self.column), list);
+        let watched = match &self.assertion {
+            Assertion::Count(_) | Assertion::Ratio(_) => None,
+            Assertion::InSet(values)
+            | Assertion::ContainSet(values)
+            | Assertion::EqualSet(values)
+            | Assertion::MostCommonInSet(values, _) => Some(values.as_slice()),
+        };
+        self.analyzer = planner.distinct_values(std::slice::from_ref(&self.column), watched);
     }
     fn check_schema(&self, schema: &Schema) -> Result<(), String> {
         require_column(schema, &self.column)?;

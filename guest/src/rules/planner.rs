@@ -1,12 +1,13 @@
 //! The plan of a check: the analyzers its rules read, each computed once however many rules
 //! share it. Rules request analyzers while planning; the analyzers are built at the end, so a
-//! later request can widen what an analyzer computes (moments, the list of distinct values).
+//! later request can widen what an analyzer computes (moments, the values a summary watches).
 
 use crate::analyzers::spill::SpillSettings;
 use crate::analyzers::{
     Analyzer, BatchTurns, CollectValues, ColumnStats, DuplicateValues, NullRows, Order, OrderBreaks, Part,
     RowPredicate, RowsPredicate, SkipRows, UnexpectedRows,
 };
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -17,8 +18,15 @@ enum Request {
     Values(String, Rc<dyn RowPredicate>),
     Rows(Vec<String>, SkipRows, Rc<dyn RowsPredicate>),
     Order(String, Order),
-    Distinct { columns: Vec<String>, list: bool },
-    Stats { column: String, moments: bool },
+    /// Occurrences of values, summarised for the `watched` values when some rule lists values.
+    Distinct {
+        columns: Vec<String>,
+        watched: Option<Vec<Value>>,
+    },
+    Stats {
+        column: String,
+        moments: bool,
+    },
     Collect(String),
 }
 
@@ -33,11 +41,11 @@ pub struct Planner {
 
 impl Request {
     /// Whether the analyzer only counts (rows, nulls, unexpected values, occurrences of values
-    /// without listing them), so that shards can each count a part of the data and add up.
+    /// without a summary), so that shards can each count a part of the data and add up.
     fn counts(&self) -> bool {
         matches!(
             self,
-            Request::Nulls(_) | Request::Values(..) | Request::Rows(..) | Request::Distinct { list: false, .. }
+            Request::Nulls(_) | Request::Values(..) | Request::Rows(..) | Request::Distinct { watched: None, .. }
         )
     }
 
@@ -134,15 +142,24 @@ impl Planner {
     }
 
     /// Occurrence counts of the values of `columns` (of their combinations, for several); with
-    /// `list`, the metric lists every distinct value and its count.
-    pub fn distinct_values(&mut self, columns: &[String], list: bool) -> usize {
+    /// `watched` values, the metric summarises the values for a rule that lists those.
+    pub fn distinct_values(&mut self, columns: &[String], watched: Option<&[Value]>) -> usize {
         let widen = |request: &mut Request| {
-            if let Request::Distinct { list: listed, .. } = request {
-                *listed |= list;
+            if let (Request::Distinct { watched: all, .. }, Some(more)) = (request, watched) {
+                let all = all.get_or_insert_with(Vec::new);
+                for value in more {
+                    if !all.contains(value) {
+                        all.push(value.clone());
+                    }
+                }
             }
         };
         let key = format!("distinct\u{0}{}", columns.join("\u{0}"));
-        self.request(key, || Request::Distinct { columns: columns.to_vec(), list }, widen)
+        self.request(
+            key,
+            || Request::Distinct { columns: columns.to_vec(), watched: watched.map(<[Value]>::to_vec) },
+            widen,
+        )
     }
 
     /// Statistics of `column`, with exact moments if `moments`.
@@ -163,7 +180,7 @@ impl Planner {
     /// Builds the analyzers; those that count values share `spill`'s memory budget.
     pub fn into_analyzers(self, spill: Option<SpillSettings>) -> Vec<Box<dyn Analyzer>> {
         let cap = self.sample_cap;
-        let spilling = self.requests.iter().filter(|r| matches!(r, Request::Distinct { list: false, .. })).count();
+        let spilling = self.requests.iter().filter(|r| matches!(r, Request::Distinct { .. })).count();
         let spill = spill.map(|settings| settings.shared_by(spilling));
         let part_of = |id: usize| self.part.as_ref().filter(|(_, ids)| ids.contains(&id)).map(|(part, _)| *part);
         let parts: Vec<Option<Part>> = (0..self.requests.len()).map(part_of).collect();
@@ -179,8 +196,8 @@ impl Planner {
                         Box::new(UnexpectedRows::rows(&columns, skip, predicate, cap))
                     }
                     Request::Order(column, order) => Box::new(OrderBreaks::new(&column, order, cap)),
-                    Request::Distinct { columns, list } => {
-                        Box::new(DuplicateValues::counting_part(&columns, cap, list, spill.clone(), part))
+                    Request::Distinct { columns, watched } => {
+                        Box::new(DuplicateValues::counting_part(&columns, cap, watched, spill.clone(), part))
                     }
                     Request::Stats { column, moments } => Box::new(ColumnStats::new(&column, moments)),
                     Request::Collect(column) => Box::new(CollectValues::new(&column)),

@@ -105,7 +105,7 @@ impl Rule for ValueRule {
         let column = &self.columns[0];
         self.analyzer = match &self.unexpected {
             Unexpected::Nulls => planner.null_rows(&self.columns),
-            Unexpected::Repeated => planner.distinct_values(&self.columns, false),
+            Unexpected::Repeated => planner.distinct_values(&self.columns, None),
             Unexpected::Breaking(predicate) => planner.unexpected_values(column, predicate.clone()),
             Unexpected::OutOfOrder(order) => planner.order_breaks(column, *order),
             Unexpected::BreakingRows { skip, predicate, .. } => {
