@@ -60,9 +60,12 @@ pub struct DuplicateValues {
     spilled_key_bytes: usize,
     /// The part of the values this analyzer counts (all when `None`).
     part: Option<Part>,
-    /// Where the slots read ahead of a group's lookups are summed, so the reads cannot be
+    /// Where what is read ahead of a group's lookups is summed, so the reads cannot be
     /// optimised away.
     probe_sink: u64,
+    /// Whether over a quarter of the last group had been seen before: only then are the values
+    /// found read ahead (new values have nothing to read).
+    read_values_ahead: bool,
 }
 
 /// How many keys are looked up together: enough independent memory reads to hide most of the
@@ -126,6 +129,7 @@ impl DuplicateValues {
             spilled_key_bytes: 0,
             part,
             probe_sink: 0,
+            read_values_ahead: false,
         }
     }
 
@@ -339,15 +343,40 @@ impl DuplicateValues {
         self.pending = pending;
     }
 
-    /// Counts a group of occurrences: first reads every start slot (their cache misses
-    /// overlap), then inserts in order.
+    /// Counts a group of occurrences: first reads ahead, level by level, what their lookups
+    /// will read (start slots; then, while values repeat, a candidate's offset, count and bytes),
+    /// so that the cache misses of the group overlap; then inserts in order.
+    #[inline]
     fn observe_group(&mut self, group: &[Occurrence]) {
         for occurrence in group {
             self.probe_sink = self.probe_sink.wrapping_add(self.values.touch(occurrence.tag));
         }
+        if self.read_values_ahead {
+            self.read_values_ahead_of(group);
+        }
+        let distinct_before = self.counts.len();
         for occurrence in group {
             self.observe_tagged(occurrence.key, occurrence.tag, occurrence.count, occurrence.row, self.sample_cap);
         }
+        let seen_before = group.len() - (self.counts.len() - distinct_before);
+        self.read_values_ahead = seen_before * 4 > group.len();
+    }
+
+    /// Reads the offsets, counts and bytes of the values a group's lookups will likely find.
+    /// Kept out of `observe_group` so that its lookups stay inlined there.
+    #[inline(never)]
+    fn read_values_ahead_of(&mut self, group: &[Occurrence]) {
+        let values = &self.values;
+        let candidates: [Option<u32>; PROBE_GROUP] =
+            std::array::from_fn(|i| group.get(i).and_then(|occurrence| values.tagged_id(occurrence.tag)));
+        let mut sink = self.probe_sink;
+        for &id in candidates.iter().flatten() {
+            sink = sink.wrapping_add(values.touch_offset(id)).wrapping_add(self.counts[id as usize]);
+        }
+        for &id in candidates.iter().flatten() {
+            sink = sink.wrapping_add(values.touch_value(id));
+        }
+        self.probe_sink = sink;
     }
 
     /// Counts `count` occurrences of `key`, the first at `row`; returns the value's id. A value

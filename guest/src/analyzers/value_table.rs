@@ -70,6 +70,13 @@ impl ValueTable {
     /// Looks `key` (tagged `tag`) up: its id, or the empty slot where it belongs.
     #[inline]
     fn probe(&self, key: &[u8], tag: u32) -> Result<u32, usize> {
+        self.walk(tag, |id| self.get(id) == key)
+    }
+
+    /// Walks the probe path of `tag` to the first value tagged `tag` that `is_it` accepts (its
+    /// id), or to an empty slot (its position).
+    #[inline]
+    fn walk(&self, tag: u32, is_it: impl Fn(u32) -> bool) -> Result<u32, usize> {
         let mask = self.slots.len() - 1;
         let mut position = Self::position(tag, self.shift);
         loop {
@@ -78,7 +85,7 @@ impl ValueTable {
                 return Err(position);
             }
             let id = (slot as u32).wrapping_sub(1);
-            if (slot >> 32) as u32 == tag && self.get(id) == key {
+            if (slot >> 32) as u32 == tag && is_it(id) {
                 return Ok(id);
             }
             position = (position + 1) & mask;
@@ -107,11 +114,32 @@ impl ValueTable {
         (self.hash(key) >> 32) as u32
     }
 
-    /// Reads the slot where a lookup of `tag` starts. Reading the start slots of a group of keys
-    /// before inserting them lets their cache misses overlap (WebAssembly has no prefetch).
+    /// Reads the slot where a lookup of `tag` starts. Reading ahead what the lookups of a group
+    /// of keys will read (their start slots without a branch, then the offsets of the values
+    /// `tagged_id` finds, then their bytes) lets the cache misses of the group overlap
+    /// (WebAssembly has no prefetch).
     #[inline]
     pub fn touch(&self, tag: u32) -> u64 {
         self.slots[Self::position(tag, self.shift)]
+    }
+
+    /// The id of the first value tagged `tag` on the probe path of `tag`, without comparing
+    /// keys: the likely answer of a lookup, to read ahead (see `touch`).
+    #[inline]
+    pub fn tagged_id(&self, tag: u32) -> Option<u32> {
+        self.walk(tag, |_| true).ok()
+    }
+
+    /// Reads where value `id` starts, ahead of a lookup (see `touch`).
+    #[inline]
+    pub fn touch_offset(&self, id: u32) -> u64 {
+        self.offsets[id as usize]
+    }
+
+    /// Reads the first byte of value `id`, ahead of a lookup (see `touch`).
+    #[inline]
+    pub fn touch_value(&self, id: u32) -> u64 {
+        self.arena.get(self.offsets[id as usize] as usize).copied().map_or(0, u64::from)
     }
 
     /// Finds `key`, whose tag is `tag`, adding it if absent.
