@@ -21,6 +21,7 @@ rules:
   - {type: unique, column: id}
   - {type: unique, columns: [email, status]}
   - {type: not_null, column: email}
+  - {type: median_between, column: amount, min: 0, max: 100}
 "#;
 
 /// Rules that summarise the distinct values: the most common values, and the values outside
@@ -33,6 +34,15 @@ rules:
   - {type: distinct_values_contain_set, column: status, values: [pending, shipped, unknown]}
   - {type: most_common_value_in_set, column: amount, values: [0], ties_okay: true}
   - {type: unique, column: email}
+"#;
+
+/// Rules that read values at sorted positions.
+const QUANTILE_RULES: &str = r#"
+rules:
+  - {type: median_between, column: amount, min: 0, max: 100}
+  - {type: quantile_between, column: amount, quantiles: [0, 0.1, 0.999, 1], ranges: [[null, 0], [0, 50], [0, 900], [0, 2000]]}
+  - {type: quantile_between, column: id, quantiles: [0.25, 0.5], ranges: [[0, 10], [0, 100]], interpolation: nearest}
+  - {type: median_between, column: id, min: 0}
 "#;
 
 /// Runs `check` on `data.parquet` in `dir` with `extra` arguments and TMPDIR set to `tmp`.
@@ -148,6 +158,44 @@ fn distinct_value_rules_spill_with_the_same_results_in_memory_that_does_not_hold
     let listed = ["shared0@example.com", "shared1@example.com"].iter().filter(|e| counts.contains_key(*e)).count();
     let unlisted = format!("{} unlisted value(s)", counts.len() - listed);
     assert!(results[1]["message"].as_str().unwrap().contains(&unlisted), "{} / {unlisted}", results[1]["message"]);
+}
+
+#[test]
+fn quantiles_of_spilled_values_equal_the_in_memory_ones_and_a_direct_computation() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let table = Table::generate(ROWS, 12);
+    table.write_parquet(&dir.path().join("data.parquet"));
+    std::fs::write(dir.path().join("quantiles.yaml"), QUANTILE_RULES).unwrap();
+    let quantiles = |extra: &[&str]| check_rules(dir.path(), tmp.path(), "quantiles.yaml", extra);
+
+    let in_memory = quantiles(&["--memory-budget", "0", "--output", "memory.json"]);
+    in_memory.expect_code(1);
+    // 1 MiB holds 131,072 values: each column spills several sorted runs.
+    for (name, extra) in [("spilled", &[][..]), ("parallel", &["--parallel"][..])] {
+        let output = format!("{name}.json");
+        let run = quantiles(&[&["--memory-budget", "1", "--output", &output], extra].concat());
+        run.expect_code(1);
+        assert_eq!(comparable(run.outputs()), comparable(in_memory.outputs()), "{name}");
+        assert_eq!(
+            comparable(Value::from(rule_results(&dir.path().join(output)))),
+            comparable(Value::from(rule_results(&dir.path().join("memory.json")))),
+            "{name}"
+        );
+    }
+    let mut amounts: Vec<f64> = table.amount.iter().flatten().copied().collect();
+    amounts.sort_by(f64::total_cmp);
+    let n = amounts.len();
+    let median = if n % 2 == 1 { amounts[n / 2] } else { (amounts[n / 2 - 1] + amounts[n / 2]) / 2.0 };
+    let results = rule_results(&dir.path().join("spilled.json"));
+    assert_eq!(results[0]["observed_value"].as_f64(), Some(median));
+    let values = &results[1]["observed_value"]["values"];
+    assert_eq!(values[0].as_f64(), Some(amounts[0]), "the smallest amount");
+    assert_eq!(values[3].as_f64(), Some(amounts[n - 1]), "the largest amount");
+    let mut ids = table.id.clone();
+    ids.sort_unstable();
+    let nearest = |q: f64| ids[(q * (ids.len() - 1) as f64).round_ties_even() as usize];
+    assert_eq!(results[2]["observed_value"]["values"], serde_json::json!([nearest(0.25), nearest(0.5)]));
 }
 
 #[test]

@@ -33,7 +33,8 @@ pub struct CheckConfig {
     pub timeout: Duration,
     /// Linear memory the engine may use.
     pub memory_limit_bytes: u64,
-    /// Memory `unique` and other value-counting rules may hold before spilling (0: never spill).
+    /// Memory the value-keeping rules (unique, distinct values, quantiles) may hold before spilling
+    /// (0: never spill).
     pub spill_budget_bytes: u64,
     /// Rows per batch fed to the engine (0: the reader's default).
     pub batch_size: usize,

@@ -200,8 +200,8 @@ struct EngineArgs {
     /// Memory the engine may use, in MiB.
     #[arg(long, value_name = "MIB")]
     memory_limit: Option<u64>,
-    /// Memory `unique` may hold before it spills values to a private directory under TMPDIR
-    /// (exact either way), in MiB; 0 never spills. Default 64.
+    /// Memory `unique`, the distinct-value and the quantile rules may hold before they spill values
+    /// to a private directory under TMPDIR (exact either way), in MiB; 0 never spills. Default 64.
     #[arg(long, value_name = "MIB")]
     memory_budget: Option<u64>,
     /// Rows per batch streamed into the engine.

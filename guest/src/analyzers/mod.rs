@@ -7,6 +7,7 @@ mod null_rows;
 mod order_breaks;
 mod samples;
 mod shard_part;
+mod sorted_runs;
 mod sorted_values;
 pub mod spill;
 mod spill_files;

@@ -1,12 +1,17 @@
-//! Exact quantiles: every non-null value of a numeric column is kept (8 bytes per value) and
-//! sorted once at the end. Rules need exact answers; the profiler uses a sketch instead.
+//! Exact quantiles: every non-null value of a numeric column is kept (8 bytes per value), and at
+//! the end the values at the sorted positions the rules' quantiles read are picked out. Past the
+//! memory budget the values are sorted and written out as runs (see `sorted_runs`), and the
+//! positions are found by merging the runs with what is left in memory: exact in memory that
+//! does not grow with the row count. Rules need exact answers; the profiler uses a sketch.
 
+use super::sorted_runs::{SortedRuns, float_key, int_key, key_float, key_int};
+use super::spill::SpillSettings;
 use super::{Analyzer, Metric, column, decode, encode};
 use crate::model::QualityError;
 use crate::values::{Number, for_each_number};
 use arrow_array::RecordBatch;
 use serde::{Deserialize, Serialize};
-
+use std::collections::BTreeMap;
 /// How a quantile between two values is chosen, as numpy and pandas `quantile(interpolation=)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Interpolation {
@@ -32,30 +37,37 @@ impl Interpolation {
     }
 }
 
-/// Non-null values of a column; integers exactly, NaN left out (as pandas does).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum SortedValues {
-    Ints(Vec<i64>),
-    Floats(Vec<f64>),
+/// The number of non-null values of a column and the values at the sorted positions its rules'
+/// quantiles read (a median is the 0.5 quantile's positions).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SortedValues {
+    len: usize,
+    at: BTreeMap<usize, Number>,
 }
 
 impl SortedValues {
+    /// Every value of a column, sorted (for tests and small columns).
+    #[cfg(test)]
+    fn of(values: &[Number]) -> SortedValues {
+        SortedValues { len: values.len(), at: values.iter().copied().enumerate().collect() }
+    }
+
     pub fn len(&self) -> usize {
-        match self {
-            SortedValues::Ints(v) => v.len(),
-            SortedValues::Floats(v) => v.len(),
-        }
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len == 0
     }
 
-    fn at(&self, index: usize) -> Number {
-        match self {
-            SortedValues::Ints(v) => Number::Int(v[index] as i128),
-            SortedValues::Floats(v) => Number::Float(v[index]),
-        }
+    fn at(&self, index: usize) -> Option<Number> {
+        self.at.get(&index).copied()
+    }
+
+    /// The sorted positions quantile `q` reads among `len` values: below, above and nearest.
+    fn positions(q: f64, len: usize) -> [usize; 3] {
+        let position = q.clamp(0.0, 1.0) * len.saturating_sub(1) as f64;
+        [position.floor() as usize, position.ceil() as usize, position.round_ties_even() as usize]
     }
 
     /// The `q` quantile (0 to 1), or `None` without values.
@@ -63,14 +75,14 @@ impl SortedValues {
         if self.is_empty() {
             return None;
         }
-        let position = q.clamp(0.0, 1.0) * (self.len() - 1) as f64;
-        let (lower, higher) = (position.floor() as usize, position.ceil() as usize);
+        let position = q.clamp(0.0, 1.0) * (self.len - 1) as f64;
+        let [lower, higher, nearest] = Self::positions(q, self.len);
         let fraction = position - lower as f64;
-        let (a, b) = (self.at(lower), self.at(higher));
+        let (a, b) = (self.at(lower)?, self.at(higher)?);
         Some(match interpolation {
             Interpolation::Lower => a,
             Interpolation::Higher => b,
-            Interpolation::Nearest => self.at(position.round_ties_even() as usize),
+            Interpolation::Nearest => self.at(nearest)?,
             Interpolation::Midpoint => Number::Float((as_f64(a) + as_f64(b)) / 2.0),
             // numpy's lerp: from the nearer end, so the ends are exact.
             Interpolation::Linear if lower == higher => a,
@@ -83,14 +95,14 @@ impl SortedValues {
 
     /// The median as pandas computes it: the middle value, or the mean of the two middle ones.
     pub fn median(&self) -> Option<Number> {
-        let n = self.len();
+        let n = self.len;
         if n == 0 {
             return None;
         }
         if n % 2 == 1 {
-            return Some(self.at(n / 2));
+            return self.at(n / 2);
         }
-        Some(Number::Float((as_f64(self.at(n / 2 - 1)) + as_f64(self.at(n / 2))) / 2.0))
+        Some(Number::Float((as_f64(self.at(n / 2 - 1)?) + as_f64(self.at(n / 2)?)) / 2.0))
     }
 }
 
@@ -101,15 +113,105 @@ fn as_f64(number: Number) -> f64 {
     }
 }
 
+/// Non-null values of a column; integers exactly, NaN left out (as pandas does).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum Collected {
+    Ints(Vec<i64>),
+    Floats(Vec<f64>),
+}
+
+impl Collected {
+    fn len(&self) -> usize {
+        match self {
+            Collected::Ints(v) => v.len(),
+            Collected::Floats(v) => v.len(),
+        }
+    }
+
+    fn is_floats(&self) -> bool {
+        matches!(self, Collected::Floats(_))
+    }
+
+    /// The values' order keys (see `sorted_runs`), sorted.
+    fn sorted_keys(&self) -> Vec<u64> {
+        let mut keys: Vec<u64> = match self {
+            Collected::Ints(v) => v.iter().map(|&i| int_key(i)).collect(),
+            Collected::Floats(v) => v.iter().map(|&f| float_key(f)).collect(),
+        };
+        keys.sort_unstable();
+        keys
+    }
+
+    /// Adds `other`'s values; integers become floats when either holds floats.
+    fn extend(&mut self, other: Collected) {
+        *self = match (std::mem::replace(self, Collected::Ints(Vec::new())), other) {
+            (Collected::Ints(mut a), Collected::Ints(b)) => {
+                a.extend(b);
+                Collected::Ints(a)
+            }
+            (Collected::Ints(a), Collected::Floats(mut b)) | (Collected::Floats(mut b), Collected::Ints(a)) => {
+                b.extend(a.iter().map(|&i| i as f64));
+                Collected::Floats(b)
+            }
+            (Collected::Floats(mut a), Collected::Floats(b)) => {
+                a.extend(b);
+                Collected::Floats(a)
+            }
+        };
+    }
+}
+
 /// Collects the values of a column for [`SortedValues`].
 pub struct CollectValues {
     column: String,
-    values: SortedValues,
+    /// The quantiles the rules read (0.5 for a median).
+    quantiles: Vec<f64>,
+    values: Collected,
+    /// Where and when to spill; `None` keeps every value in memory.
+    spill: Option<SpillSettings>,
+    /// The runs spilled so far.
+    runs: Option<SortedRuns>,
 }
 
 impl CollectValues {
-    pub fn new(column: &str) -> Self {
-        CollectValues { column: column.to_string(), values: SortedValues::Ints(Vec::new()) }
+    /// Collects `column` for the `quantiles`; `spill` says where to spill and when.
+    pub fn new(column: &str, quantiles: Vec<f64>, spill: Option<SpillSettings>) -> Self {
+        CollectValues { column: column.to_string(), quantiles, values: Collected::Ints(Vec::new()), spill, runs: None }
+    }
+
+    /// Writes the values in memory out as a sorted run once they outgrow the budget.
+    fn spill_if_over_budget(&mut self) -> Result<(), QualityError> {
+        let Some(settings) = &self.spill else { return Ok(()) };
+        if (self.values.len() as u64) * 8 <= settings.budget_bytes {
+            return Ok(());
+        }
+        let runs = match &mut self.runs {
+            Some(runs) => runs,
+            slot => slot.insert(SortedRuns::new(settings)?),
+        };
+        runs.append(&self.values.sorted_keys(), self.values.is_floats())?;
+        // The allocation stays, for the next run.
+        match &mut self.values {
+            Collected::Ints(v) => v.clear(),
+            Collected::Floats(v) => v.clear(),
+        }
+        Ok(())
+    }
+
+    /// Every value, spilled or not, in memory (to export them).
+    fn gathered(&self) -> Result<Collected, QualityError> {
+        let Some(runs) = &self.runs else { return Ok(self.values.clone()) };
+        let floats = runs.holds_floats() || self.values.is_floats();
+        let mut keys = Vec::with_capacity(runs.len() + self.values.len());
+        runs.merge(&self.values.sorted_keys(), self.values.is_floats(), floats, |key| {
+            keys.push(key);
+            true
+        })?;
+        Ok(if floats {
+            Collected::Floats(keys.into_iter().map(key_float).collect())
+        } else {
+            Collected::Ints(keys.into_iter().map(key_int).collect())
+        })
     }
 }
 
@@ -122,54 +224,58 @@ impl Analyzer for CollectValues {
         let array = column(batch, &self.column)?;
         let values = &mut self.values;
         for_each_number(array.as_ref(), |number| match (number, &mut *values) {
-            (Number::Int(v), SortedValues::Ints(ints)) if i64::try_from(v).is_ok() => ints.push(v as i64),
-            (Number::Float(v), SortedValues::Floats(floats)) if !v.is_nan() => floats.push(v),
-            (Number::Float(v), SortedValues::Ints(ints)) if ints.is_empty() && !v.is_nan() => {
-                *values = SortedValues::Floats(vec![v]);
+            (Number::Int(v), Collected::Ints(ints)) if i64::try_from(v).is_ok() => ints.push(v as i64),
+            (Number::Float(v), Collected::Floats(floats)) if !v.is_nan() => floats.push(v),
+            (Number::Float(v), Collected::Ints(ints)) if ints.is_empty() && !v.is_nan() => {
+                *values = Collected::Floats(vec![v]);
             }
             // Integers beyond i64 (from UInt64) are kept as floats.
-            (Number::Int(v), SortedValues::Ints(ints)) => {
+            (Number::Int(v), Collected::Ints(ints)) => {
                 let mut floats: Vec<f64> = ints.iter().map(|&i| i as f64).collect();
                 floats.push(v as f64);
-                *values = SortedValues::Floats(floats);
+                *values = Collected::Floats(floats);
             }
-            (Number::Int(v), SortedValues::Floats(floats)) => floats.push(v as f64),
+            (Number::Int(v), Collected::Floats(floats)) => floats.push(v as f64),
             (Number::Float(_), _) => {}
         });
-        Ok(())
+        self.spill_if_over_budget()
     }
 
     fn export(&self) -> Result<Vec<u8>, QualityError> {
-        Ok(encode(&self.values))
+        // A state is self-contained (it may travel to another machine): gather the values.
+        Ok(encode(&self.gathered()?))
     }
 
     fn merge(&mut self, state: &[u8], _rows_before: u64) -> Result<(), QualityError> {
-        let other: SortedValues = decode(state, "collected values")?;
-        self.values = match (std::mem::replace(&mut self.values, SortedValues::Ints(Vec::new())), other) {
-            (SortedValues::Ints(mut a), SortedValues::Ints(b)) => {
-                a.extend(b);
-                SortedValues::Ints(a)
-            }
-            (SortedValues::Ints(a), SortedValues::Floats(mut b))
-            | (SortedValues::Floats(mut b), SortedValues::Ints(a)) => {
-                b.extend(a.iter().map(|&i| i as f64));
-                SortedValues::Floats(b)
-            }
-            (SortedValues::Floats(mut a), SortedValues::Floats(b)) => {
-                a.extend(b);
-                SortedValues::Floats(a)
-            }
-        };
-        Ok(())
+        self.values.extend(decode(state, "collected values")?);
+        self.spill_if_over_budget()
     }
 
     fn metric(&self) -> Result<Metric, QualityError> {
-        let mut sorted = self.values.clone();
-        match &mut sorted {
-            SortedValues::Ints(v) => v.sort_unstable(),
-            SortedValues::Floats(v) => v.sort_unstable_by(f64::total_cmp),
-        }
-        Ok(Metric::Sorted(sorted))
+        let (memory_floats, keys) = (self.values.is_floats(), self.values.sorted_keys());
+        let floats = memory_floats || self.runs.as_ref().is_some_and(SortedRuns::holds_floats);
+        let len = keys.len() + self.runs.as_ref().map_or(0, SortedRuns::len);
+        let mut wanted: Vec<usize> = self.quantiles.iter().flat_map(|&q| SortedValues::positions(q, len)).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let number = |key: u64| if floats { Number::Float(key_float(key)) } else { Number::Int(key_int(key) as i128) };
+        let at: BTreeMap<usize, Number> = match &self.runs {
+            None => wanted.iter().filter(|&&index| index < len).map(|&index| (index, number(keys[index]))).collect(),
+            Some(runs) => {
+                let mut at = BTreeMap::new();
+                let mut wanted = wanted.iter().copied().peekable();
+                let mut index = 0;
+                runs.merge(&keys, memory_floats, floats, |key| {
+                    if wanted.next_if_eq(&index).is_some() {
+                        at.insert(index, number(key));
+                    }
+                    index += 1;
+                    wanted.peek().is_some()
+                })?;
+                at
+            }
+        };
+        Ok(Metric::Sorted(SortedValues { len, at }))
     }
 }
 
@@ -179,7 +285,7 @@ mod tests {
 
     #[test]
     fn quantiles_follow_numpy_interpolations() {
-        let values = SortedValues::Ints(vec![1, 2, 3, 4]);
+        let values = SortedValues::of(&[1, 2, 3, 4].map(Number::Int));
         let float = |n: Option<Number>| match n {
             Some(Number::Float(v)) => v,
             Some(Number::Int(v)) => v as f64,
@@ -192,7 +298,7 @@ mod tests {
         // Position 1.5 rounds to the even position 2.
         assert_eq!(float(values.quantile(0.5, Interpolation::Nearest)), 3.0);
         assert_eq!(float(values.median()), 2.5);
-        assert_eq!(float(SortedValues::Floats(vec![1.0, 5.0, 9.0]).median()), 5.0);
-        assert!(SortedValues::Floats(Vec::new()).median().is_none());
+        assert_eq!(float(SortedValues::of(&[1.0, 5.0, 9.0].map(Number::Float)).median()), 5.0);
+        assert!(SortedValues::of(&[]).median().is_none());
     }
 }

@@ -1,4 +1,5 @@
-//! The files of the spill directory: created once, appended to, read back whole, removed.
+//! The files of the spill directory: created once, appended to, read back (whole or a range at a
+//! time), removed.
 //!
 //! In WebAssembly they are `wasi:filesystem` descriptors written and read at offsets: the host
 //! runs such calls on the calling thread (the CLI allows it), while a std file goes through an
@@ -88,6 +89,20 @@ impl SpillFile {
         }
         Ok(())
     }
+
+    /// Replaces `into` with the `len` bytes at `offset`, which the file must hold.
+    pub fn read_at(&self, offset: u64, len: usize, into: &mut Vec<u8>) -> io::Result<()> {
+        into.clear();
+        while into.len() < len {
+            let at = offset + into.len() as u64;
+            let (chunk, _) = self.descriptor.read((len - into.len()) as u64, at).map_err(io_error)?;
+            if chunk.is_empty() {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the file is shorter than written"));
+            }
+            into.extend_from_slice(&chunk);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -130,5 +145,12 @@ impl SpillFile {
         let read = file.read_to_end(into);
         file.seek(SeekFrom::End(0))?;
         read.map(|_| ())
+    }
+
+    /// Replaces `into` with the `len` bytes at `offset`, which the file must hold.
+    pub fn read_at(&self, offset: u64, len: usize, into: &mut Vec<u8>) -> io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        into.resize(len, 0);
+        self.file.read_exact_at(into, offset)
     }
 }

@@ -27,7 +27,11 @@ enum Request {
         column: String,
         moments: bool,
     },
-    Collect(String),
+    /// Every value of a numeric column, for the quantiles listed.
+    Collect {
+        column: String,
+        quantiles: Vec<f64>,
+    },
 }
 
 /// Collects the analyzers of a plan, sharing them between rules.
@@ -56,7 +60,7 @@ impl Request {
             Request::Values(column, _)
             | Request::Order(column, _)
             | Request::Stats { column, .. }
-            | Request::Collect(column) => vec![column.clone()],
+            | Request::Collect { column, .. } => vec![column.clone()],
         }
     }
 }
@@ -172,15 +176,28 @@ impl Planner {
         self.request(format!("stats\u{0}{column}"), || Request::Stats { column: column.into(), moments }, widen)
     }
 
-    /// Every non-null value of a numeric `column`, sorted, for exact quantiles.
-    pub fn sorted_values(&mut self, column: &str) -> usize {
-        self.request(format!("collect\u{0}{column}"), || Request::Collect(column.into()), |_| {})
+    /// The values of a numeric `column` at the sorted positions the `quantiles` read (0 to 1; a
+    /// median is 0.5), for exact quantiles.
+    pub fn sorted_values(&mut self, column: &str, quantiles: &[f64]) -> usize {
+        let widen = |request: &mut Request| {
+            if let Request::Collect { quantiles: all, .. } = request {
+                for q in quantiles {
+                    if !all.contains(q) {
+                        all.push(*q);
+                    }
+                }
+            }
+        };
+        let make = || Request::Collect { column: column.into(), quantiles: quantiles.to_vec() };
+        self.request(format!("collect\u{0}{column}"), make, widen)
     }
 
-    /// Builds the analyzers; those that count values share `spill`'s memory budget.
+    /// Builds the analyzers; those that keep values (counting or collecting them) share `spill`'s
+    /// memory budget.
     pub fn into_analyzers(self, spill: Option<SpillSettings>) -> Vec<Box<dyn Analyzer>> {
         let cap = self.sample_cap;
-        let spilling = self.requests.iter().filter(|r| matches!(r, Request::Distinct { .. })).count();
+        let spilling =
+            self.requests.iter().filter(|r| matches!(r, Request::Distinct { .. } | Request::Collect { .. })).count();
         let spill = spill.map(|settings| settings.shared_by(spilling));
         let part_of = |id: usize| self.part.as_ref().filter(|(_, ids)| ids.contains(&id)).map(|(part, _)| *part);
         let parts: Vec<Option<Part>> = (0..self.requests.len()).map(part_of).collect();
@@ -200,7 +217,9 @@ impl Planner {
                         Box::new(DuplicateValues::counting_part(&columns, cap, watched, spill.clone(), part))
                     }
                     Request::Stats { column, moments } => Box::new(ColumnStats::new(&column, moments)),
-                    Request::Collect(column) => Box::new(CollectValues::new(&column)),
+                    Request::Collect { column, quantiles } => {
+                        Box::new(CollectValues::new(&column, quantiles, spill.clone()))
+                    }
                 };
                 match by_batch {
                     Some(part) => Box::new(BatchTurns::new(analyzer, part)),

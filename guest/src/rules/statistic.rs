@@ -62,7 +62,7 @@ pub(super) const RULES: &[RuleType] = &[
         build_median_between,
         "The median lies within the bounds.",
         "Numeric columns. The exact median as pandas computes it: the middle value, or the mean of the two \
-         middle values. Keeps every value (8 bytes each) until the end.",
+         middle values. Keeps every value (8 bytes each), past `--memory-budget` in sorted runs on disk.",
         "- {type: median_between, column: amount, min: 100, max: 300}"
     ),
     statistic_rule!(
@@ -102,7 +102,8 @@ pub(super) const RULES: &[RuleType] = &[
                 },
             ],
             nulls: NULLS,
-            details: "Numeric columns. Quantiles are exact: every value is kept (8 bytes each) and sorted at the end. \
+            details: "Numeric columns. Quantiles are exact: every value is kept (8 bytes each; past `--memory-budget` \
+                      in sorted runs on disk) and the values at the quantiles' positions are picked in sorted order. \
                       The observed value lists the quantiles and their values.",
             example: "- {type: quantile_between, column: amount, quantiles: [0.5, 0.9], ranges: [[100, 300], [null, 900]]}",
         },
@@ -203,7 +204,7 @@ impl Rule for StatisticRule {
     }
     fn plan(&mut self, planner: &mut Planner) {
         self.analyzer = match self.statistic {
-            Statistic::Median => planner.sorted_values(&self.column),
+            Statistic::Median => planner.sorted_values(&self.column, &[0.5]),
             Statistic::Min | Statistic::Max => planner.column_stats(&self.column, false),
             Statistic::Mean | Statistic::Stdev | Statistic::Sum => planner.column_stats(&self.column, true),
         };
@@ -331,7 +332,7 @@ impl Rule for QuantileRule {
         json!({ "quantiles": self.quantiles, "ranges": ranges, "interpolation": self.interpolation.0 })
     }
     fn plan(&mut self, planner: &mut Planner) {
-        self.analyzer = planner.sorted_values(&self.column);
+        self.analyzer = planner.sorted_values(&self.column, &self.quantiles);
     }
     fn check_schema(&self, schema: &Schema) -> Result<(), String> {
         check_numeric(schema, &self.column, false)?;

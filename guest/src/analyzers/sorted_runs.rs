@@ -1,0 +1,227 @@
+//! Where collected numbers go when they outgrow memory: sorted runs, one after another in one
+//! file of the spill directory, read back merged in order a chunk per run at a time, so that the
+//! values at any sorted positions are found in memory that does not grow with the row count.
+//!
+//! A value is stored as its order key (`u64`, little endian): numbers of one kind sort as their
+//! keys do. A run remembers whether it holds integers or floats; merged with floats, integers
+//! are read as floats (as the in-memory collection converts them).
+
+use super::spill::SpillSettings;
+use super::spill_files::{SpillDir, SpillFile};
+use crate::model::QualityError;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Values read per run at a time while merging.
+const CHUNK_VALUES: usize = 8 * 1024;
+
+/// Names the run files of one instance apart.
+static NEXT_FILE: AtomicU32 = AtomicU32::new(0);
+
+/// The order key of an integer.
+pub fn int_key(value: i64) -> u64 {
+    (value as u64) ^ (1 << 63)
+}
+
+/// The integer of an order key.
+pub fn key_int(key: u64) -> i64 {
+    (key ^ (1 << 63)) as i64
+}
+
+/// The order key of a float: keys sort as `f64::total_cmp` does.
+pub fn float_key(value: f64) -> u64 {
+    let bits = value.to_bits();
+    if bits >> 63 == 1 { !bits } else { bits | (1 << 63) }
+}
+
+/// The float of an order key.
+pub fn key_float(key: u64) -> f64 {
+    f64::from_bits(if key >> 63 == 1 { key & !(1 << 63) } else { !key })
+}
+
+/// One sorted run in the file.
+struct Run {
+    offset: u64,
+    len: usize,
+    floats: bool,
+}
+
+/// Sorted runs of numbers in one spill file, removed when dropped.
+pub struct SortedRuns {
+    dir: SpillDir,
+    name: String,
+    file: SpillFile,
+    runs: Vec<Run>,
+    bytes: u64,
+}
+
+impl SortedRuns {
+    /// An empty file of runs in the settings' directory.
+    pub fn new(settings: &SpillSettings) -> Result<SortedRuns, QualityError> {
+        let name = format!("sorted-{}.spill", NEXT_FILE.fetch_add(1, Ordering::Relaxed));
+        let path = settings.dir.join(&name);
+        let failed = |e: std::io::Error| QualityError::data(format!("cannot spill values to {}: {e}", path.display()));
+        let dir = SpillDir::open(&settings.dir).map_err(failed)?;
+        let file = dir.create(&name).map_err(failed)?;
+        Ok(SortedRuns { dir, name, file, runs: Vec::new(), bytes: 0 })
+    }
+
+    /// Appends a run of order keys, which must be sorted, of integers or of floats.
+    pub fn append(&mut self, keys: &[u64], floats: bool) -> Result<(), QualityError> {
+        let mut bytes = Vec::with_capacity(CHUNK_VALUES * 8);
+        for chunk in keys.chunks(CHUNK_VALUES) {
+            bytes.clear();
+            chunk.iter().for_each(|key| bytes.extend_from_slice(&key.to_le_bytes()));
+            self.file.append(&bytes).map_err(|e| self.error("spill values to", e))?;
+        }
+        self.runs.push(Run { offset: self.bytes, len: keys.len(), floats });
+        self.bytes += keys.len() as u64 * 8;
+        Ok(())
+    }
+
+    /// Values in all runs.
+    pub fn len(&self) -> usize {
+        self.runs.iter().map(|run| run.len).sum()
+    }
+
+    /// Whether a run holds floats (so that merged, every value is read as a float).
+    pub fn holds_floats(&self) -> bool {
+        self.runs.iter().any(|run| run.floats)
+    }
+
+    /// Every value of the runs and of `more` (sorted order keys of the kind `more_floats` says),
+    /// in order, as order keys of floats when `as_floats` and of integers otherwise, to `each`
+    /// until it returns false.
+    pub fn merge(
+        &self,
+        more: &[u64],
+        more_floats: bool,
+        as_floats: bool,
+        mut each: impl FnMut(u64) -> bool,
+    ) -> Result<(), QualityError> {
+        let convert = |key: u64, floats: bool| if as_floats && !floats { float_key(key_int(key) as f64) } else { key };
+        let mut cursors: Vec<Cursor> = self.runs.iter().map(Cursor::new).collect();
+        let mut heads = BinaryHeap::new();
+        for (index, cursor) in cursors.iter_mut().enumerate() {
+            if let Some(key) = cursor.next(self)? {
+                heads.push(Reverse((convert(key, cursor.floats), index)));
+            }
+        }
+        let mut more = more.iter().map(|&key| convert(key, more_floats)).peekable();
+        loop {
+            let from_run = heads.peek().map(|Reverse((key, _))| *key);
+            let key = match (from_run, more.peek()) {
+                (None, None) => return Ok(()),
+                (Some(run_key), Some(&memory_key)) if memory_key < run_key => more.next(),
+                (None, Some(_)) => more.next(),
+                (Some(_), _) => {
+                    let Reverse((key, index)) = heads.pop().expect("a head was peeked");
+                    let cursor = &mut cursors[index];
+                    if let Some(next) = cursor.next(self)? {
+                        heads.push(Reverse((convert(next, cursor.floats), index)));
+                    }
+                    Some(key)
+                }
+            };
+            if !each(key.expect("a value was chosen")) {
+                return Ok(());
+            }
+        }
+    }
+
+    fn error(&self, what: &str, e: std::io::Error) -> QualityError {
+        QualityError::data(format!("cannot {what} {}: {e}", self.name))
+    }
+}
+
+impl Drop for SortedRuns {
+    fn drop(&mut self) {
+        let _ = self.dir.remove(&self.name);
+    }
+}
+
+/// Reads one run a chunk at a time.
+struct Cursor {
+    next_offset: u64,
+    left: usize,
+    floats: bool,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl Cursor {
+    fn new(run: &Run) -> Cursor {
+        Cursor { next_offset: run.offset, left: run.len, floats: run.floats, chunk: Vec::new(), at: 0 }
+    }
+
+    /// The run's next order key, if any.
+    fn next(&mut self, runs: &SortedRuns) -> Result<Option<u64>, QualityError> {
+        if self.at == self.chunk.len() {
+            if self.left == 0 {
+                return Ok(None);
+            }
+            let values = self.left.min(CHUNK_VALUES);
+            runs.file
+                .read_at(self.next_offset, values * 8, &mut self.chunk)
+                .map_err(|e| runs.error("read spilled values from", e))?;
+            self.next_offset += values as u64 * 8;
+            self.left -= values;
+            self.at = 0;
+        }
+        let bytes: [u8; 8] = self.chunk[self.at..self.at + 8].try_into().expect("8 bytes");
+        self.at += 8;
+        Ok(Some(u64::from_le_bytes(bytes)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_keys_sort_as_the_numbers_and_read_back() {
+        let ints = [i64::MIN, -5, -1, 0, 1, 7, i64::MAX];
+        assert!(ints.windows(2).all(|w| int_key(w[0]) < int_key(w[1])));
+        assert!(ints.iter().all(|&i| key_int(int_key(i)) == i));
+        let floats = [f64::NEG_INFINITY, -2.5, -0.0, 0.0, 1e-300, 3.0, f64::INFINITY, f64::NAN];
+        assert!(floats.windows(2).all(|w| float_key(w[0]) < float_key(w[1])));
+        assert!(floats.iter().all(|&f| key_float(float_key(f)).to_bits() == f.to_bits()));
+    }
+
+    #[test]
+    fn merges_runs_and_memory_in_order() {
+        let dir = std::env::temp_dir().join(format!("truthound-sorted-runs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let settings = SpillSettings { dir: dir.clone(), budget_bytes: 1 };
+        let mut runs = SortedRuns::new(&settings).unwrap();
+        let run_of = |values: &[i64]| values.iter().map(|&v| int_key(v)).collect::<Vec<_>>();
+        // Runs longer than a chunk, interleaved with each other and with memory.
+        let evens: Vec<i64> = (0..20_000).map(|i| i * 2).collect();
+        let odds: Vec<i64> = (0..20_000).map(|i| i * 2 + 1).collect();
+        runs.append(&run_of(&evens), false).unwrap();
+        runs.append(&run_of(&odds), false).unwrap();
+        let floats: Vec<u64> = [-1.5, 10.25, 50_000.0].iter().map(|&f| float_key(f)).collect();
+        let mut merged = Vec::new();
+        runs.merge(&floats, true, true, |key| {
+            merged.push(key_float(key));
+            true
+        })
+        .unwrap();
+        let mut expected: Vec<f64> = (0..40_000).map(|i| i as f64).chain([-1.5, 10.25, 50_000.0]).collect();
+        expected.sort_by(f64::total_cmp);
+        assert_eq!(merged, expected);
+        assert_eq!(runs.len(), 40_000);
+        let mut first = Vec::new();
+        runs.merge(&[], false, false, |key| {
+            first.push(key_int(key));
+            first.len() < 3
+        })
+        .unwrap();
+        assert_eq!(first, [0, 1, 2]);
+        let path = dir.join(&runs.name);
+        drop(runs);
+        assert!(!path.exists(), "the runs' file is removed");
+        std::fs::remove_dir(&dir).unwrap();
+    }
+}
