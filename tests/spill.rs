@@ -67,6 +67,26 @@ fn check_rules(dir: &Path, tmp: &Path, rules: &str, extra: &[&str]) -> Run {
     }
 }
 
+/// Runs `check` (which fails) without spilling, then with a 1 MiB budget on one instance
+/// (`spilled.json`) and with `--parallel` (`parallel.json`); both equal the in-memory run
+/// (`memory.json`), which is returned.
+fn spilled_equals_in_memory(dir: &Path, check: impl Fn(&[&str]) -> Run) -> Run {
+    let in_memory = check(&["--memory-budget", "0", "--output", "memory.json"]);
+    in_memory.expect_code(1);
+    for (name, extra) in [("spilled", &[][..]), ("parallel", &["--parallel"][..])] {
+        let output = format!("{name}.json");
+        let run = check(&[&["--memory-budget", "1", "--output", &output], extra].concat());
+        run.expect_code(1);
+        assert_eq!(comparable(run.outputs()), comparable(in_memory.outputs()), "{name}");
+        assert_eq!(
+            comparable(Value::from(rule_results(&dir.join(output)))),
+            comparable(Value::from(rule_results(&dir.join("memory.json")))),
+            "{name}"
+        );
+    }
+    in_memory
+}
+
 fn sample_rows(result: &Value) -> Vec<u64> {
     result["samples"].as_array().unwrap().iter().map(|s| s["row"].as_u64().unwrap()).collect()
 }
@@ -124,20 +144,7 @@ fn distinct_value_rules_spill_with_the_same_results_in_memory_that_does_not_hold
     table.write_parquet(&dir.path().join("data.parquet"));
     std::fs::write(dir.path().join("listing.yaml"), LISTING_RULES).unwrap();
     let listing = |extra: &[&str]| check_rules(dir.path(), tmp.path(), "listing.yaml", extra);
-
-    let in_memory = listing(&["--memory-budget", "0", "--output", "memory.json"]);
-    in_memory.expect_code(1);
-    for (name, extra) in [("spilled", &[][..]), ("parallel", &["--parallel"][..])] {
-        let output = format!("{name}.json");
-        let run = listing(&[&["--memory-budget", "1", "--output", &output], extra].concat());
-        run.expect_code(1);
-        assert_eq!(comparable(run.outputs()), comparable(in_memory.outputs()), "{name}");
-        assert_eq!(
-            comparable(Value::from(rule_results(&dir.path().join(output)))),
-            comparable(Value::from(rule_results(&dir.path().join("memory.json")))),
-            "{name}"
-        );
-    }
+    let in_memory = spilled_equals_in_memory(dir.path(), listing);
     // The emails hold far more than 24 MiB: only spilled do they fit.
     listing(&["--memory-budget", "0", "--memory-limit", "24"]).expect_code(4);
     let limited = listing(&["--memory-budget", "1", "--memory-limit", "24"]);
@@ -168,21 +175,8 @@ fn quantiles_of_spilled_values_equal_the_in_memory_ones_and_a_direct_computation
     table.write_parquet(&dir.path().join("data.parquet"));
     std::fs::write(dir.path().join("quantiles.yaml"), QUANTILE_RULES).unwrap();
     let quantiles = |extra: &[&str]| check_rules(dir.path(), tmp.path(), "quantiles.yaml", extra);
-
-    let in_memory = quantiles(&["--memory-budget", "0", "--output", "memory.json"]);
-    in_memory.expect_code(1);
     // 1 MiB holds 131,072 values: each column spills several sorted runs.
-    for (name, extra) in [("spilled", &[][..]), ("parallel", &["--parallel"][..])] {
-        let output = format!("{name}.json");
-        let run = quantiles(&[&["--memory-budget", "1", "--output", &output], extra].concat());
-        run.expect_code(1);
-        assert_eq!(comparable(run.outputs()), comparable(in_memory.outputs()), "{name}");
-        assert_eq!(
-            comparable(Value::from(rule_results(&dir.path().join(output)))),
-            comparable(Value::from(rule_results(&dir.path().join("memory.json")))),
-            "{name}"
-        );
-    }
+    spilled_equals_in_memory(dir.path(), quantiles);
     let mut amounts: Vec<f64> = table.amount.iter().flatten().copied().collect();
     amounts.sort_by(f64::total_cmp);
     let n = amounts.len();
