@@ -1,6 +1,8 @@
 //! Where collected numbers go when they outgrow memory: sorted runs, one after another in one
-//! file of the spill directory, read back merged in order a chunk per run at a time, so that the
-//! values at any sorted positions are found in memory that does not grow with the row count.
+//! file of the spill directory. The value at a sorted position is found by bisecting the order
+//! keys, counting the values at most a key with a binary search of each run on disk; all values
+//! are read back merged in order a chunk per run at a time. Neither needs memory that grows with
+//! the row count.
 //!
 //! A value is stored as its order key (`u64`, little endian): numbers of one kind sort as their
 //! keys do. A run remembers whether it holds integers or floats; merged with floats, integers
@@ -90,15 +92,66 @@ impl SortedRuns {
         self.runs.iter().any(|run| run.floats)
     }
 
+    /// The order keys at the sorted `positions` of the values of the runs and of `more` (kinds
+    /// as for `merge`), each found by bisecting the keys: the smallest key that more than
+    /// `position` values are at most.
+    pub fn select(
+        &self,
+        more: &[u64],
+        more_floats: bool,
+        as_floats: bool,
+        positions: &[usize],
+    ) -> Result<Vec<u64>, QualityError> {
+        let convert = |key: u64, floats: bool| if as_floats && !floats { float_key(key_int(key) as f64) } else { key };
+        let at_most = |bound: u64| -> Result<usize, QualityError> {
+            let mut count = more.partition_point(|&key| convert(key, more_floats) <= bound);
+            for run in &self.runs {
+                count += self.partition_point(run, |key| convert(key, run.floats) <= bound)?;
+            }
+            Ok(count)
+        };
+        let mut keys = Vec::with_capacity(positions.len());
+        for &position in positions {
+            let (mut low, mut high) = (0u64, u64::MAX);
+            while low < high {
+                let middle = low + (high - low) / 2;
+                if at_most(middle)? > position {
+                    high = middle;
+                } else {
+                    low = middle + 1;
+                }
+            }
+            keys.push(low);
+        }
+        Ok(keys)
+    }
+
+    /// How many values of `run` (sorted) `below` holds for, reading them from disk.
+    fn partition_point(&self, run: &Run, below: impl Fn(u64) -> bool) -> Result<usize, QualityError> {
+        let (mut low, mut high) = (0, run.len);
+        let mut bytes = Vec::with_capacity(8);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            self.file
+                .read_at(run.offset + middle as u64 * 8, 8, &mut bytes)
+                .map_err(|e| self.error("read spilled values from", e))?;
+            if below(u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"))) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        Ok(low)
+    }
+
     /// Every value of the runs and of `more` (sorted order keys of the kind `more_floats` says),
-    /// in order, as order keys of floats when `as_floats` and of integers otherwise, to `each`
-    /// until it returns false.
+    /// in order, as order keys of floats when `as_floats` and of integers otherwise, to `each`.
     pub fn merge(
         &self,
         more: &[u64],
         more_floats: bool,
         as_floats: bool,
-        mut each: impl FnMut(u64) -> bool,
+        mut each: impl FnMut(u64),
     ) -> Result<(), QualityError> {
         let convert = |key: u64, floats: bool| if as_floats && !floats { float_key(key_int(key) as f64) } else { key };
         let mut cursors: Vec<Cursor> = self.runs.iter().map(Cursor::new).collect();
@@ -124,9 +177,7 @@ impl SortedRuns {
                     Some(key)
                 }
             };
-            if !each(key.expect("a value was chosen")) {
-                return Ok(());
-            }
+            each(key.expect("a value was chosen"));
         }
     }
 
@@ -203,22 +254,16 @@ mod tests {
         runs.append(&run_of(&odds), false).unwrap();
         let floats: Vec<u64> = [-1.5, 10.25, 50_000.0].iter().map(|&f| float_key(f)).collect();
         let mut merged = Vec::new();
-        runs.merge(&floats, true, true, |key| {
-            merged.push(key_float(key));
-            true
-        })
-        .unwrap();
+        runs.merge(&floats, true, true, |key| merged.push(key_float(key))).unwrap();
         let mut expected: Vec<f64> = (0..40_000).map(|i| i as f64).chain([-1.5, 10.25, 50_000.0]).collect();
         expected.sort_by(f64::total_cmp);
         assert_eq!(merged, expected);
         assert_eq!(runs.len(), 40_000);
-        let mut first = Vec::new();
-        runs.merge(&[], false, false, |key| {
-            first.push(key_int(key));
-            first.len() < 3
-        })
-        .unwrap();
-        assert_eq!(first, [0, 1, 2]);
+        let positions = [0, 1, 12, 20_000, 40_002];
+        let selected = runs.select(&floats, true, true, &positions).unwrap();
+        assert_eq!(selected.into_iter().map(key_float).collect::<Vec<_>>(), positions.map(|p| expected[p]));
+        let ints = runs.select(&[], false, false, &[0, 1, 39_999]).unwrap();
+        assert_eq!(ints.into_iter().map(key_int).collect::<Vec<_>>(), [0, 1, 39_999]);
         let path = dir.join(&runs.name);
         drop(runs);
         assert!(!path.exists(), "the runs' file is removed");

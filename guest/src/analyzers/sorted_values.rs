@@ -203,10 +203,7 @@ impl CollectValues {
         let Some(runs) = &self.runs else { return Ok(self.values.clone()) };
         let floats = runs.holds_floats() || self.values.is_floats();
         let mut keys = Vec::with_capacity(runs.len() + self.values.len());
-        runs.merge(&self.values.sorted_keys(), self.values.is_floats(), floats, |key| {
-            keys.push(key);
-            true
-        })?;
+        runs.merge(&self.values.sorted_keys(), self.values.is_floats(), floats, |key| keys.push(key))?;
         Ok(if floats {
             Collected::Floats(keys.into_iter().map(key_float).collect())
         } else {
@@ -259,22 +256,12 @@ impl Analyzer for CollectValues {
         wanted.sort_unstable();
         wanted.dedup();
         let number = |key: u64| if floats { Number::Float(key_float(key)) } else { Number::Int(key_int(key) as i128) };
-        let at: BTreeMap<usize, Number> = match &self.runs {
-            None => wanted.iter().filter(|&&index| index < len).map(|&index| (index, number(keys[index]))).collect(),
-            Some(runs) => {
-                let mut at = BTreeMap::new();
-                let mut wanted = wanted.iter().copied().peekable();
-                let mut index = 0;
-                runs.merge(&keys, memory_floats, floats, |key| {
-                    if wanted.next_if_eq(&index).is_some() {
-                        at.insert(index, number(key));
-                    }
-                    index += 1;
-                    wanted.peek().is_some()
-                })?;
-                at
-            }
+        wanted.retain(|&index| index < len);
+        let keys_at: Vec<u64> = match &self.runs {
+            None => wanted.iter().map(|&index| keys[index]).collect(),
+            Some(runs) => runs.select(&keys, memory_floats, floats, &wanted)?,
         };
+        let at = wanted.into_iter().zip(keys_at.into_iter().map(number)).collect();
         Ok(Metric::Sorted(SortedValues { len, at }))
     }
 }
