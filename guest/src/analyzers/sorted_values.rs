@@ -39,7 +39,7 @@ impl Interpolation {
 
 /// The number of non-null values of a column and the values at the sorted positions its rules'
 /// quantiles read (a median is the 0.5 quantile's positions).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SortedValues {
     len: usize,
     at: BTreeMap<usize, Number>,
