@@ -1,17 +1,19 @@
 //! What the set rules read of a column's distinct values, in memory that does not grow with
 //! their number: the occurrences of each value some rule lists, the first values in text order
 //! and the most common values. Values are added one distinct value at a time with its full
-//! count, in any order, so the summary of a spilled column is built one partition at a time.
+//! count, in any order, so the summary of a spilled column is built one partition at a time, and
+//! the summaries of disjoint sets of values (the shards' parts) combine into the whole's.
 
 use crate::values::render_key;
 use arrow_schema::DataType;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Most values a summary shows (and a message lists).
 pub const SHOWN_VALUES: usize = 20;
 
 /// A bounded summary of distinct values with their counts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValueSummary {
     /// The watched values' keys with their occurrences (0 for a value that never occurs).
     watched: BTreeMap<Vec<u8>, u64>,
@@ -56,6 +58,24 @@ impl ValueSummary {
         }
     }
 
+    /// Adds the summary of other values, watching the same ones.
+    pub fn combine(&mut self, other: &ValueSummary) {
+        for (key, occurrences) in &other.watched {
+            if let Some(mine) = self.watched.get_mut(key) {
+                *mine += occurrences;
+            }
+        }
+        self.first.combine(&other.first);
+        if other.top_count > self.top_count {
+            (self.top_count, self.top_values, self.top_first) =
+                (other.top_count, 0, FirstInTextOrder::new(SHOWN_VALUES));
+        }
+        if other.top_count == self.top_count {
+            self.top_values += other.top_values;
+            self.top_first.combine(&other.top_first);
+        }
+    }
+
     /// Occurrences of a watched value (0 for any other).
     pub fn count_of(&self, key: &[u8]) -> u64 {
         self.watched.get(key).copied().unwrap_or(0)
@@ -75,7 +95,7 @@ impl ValueSummary {
 }
 
 /// The first `cap` values in text order, with their keys.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct FirstInTextOrder {
     cap: usize,
     entries: BTreeSet<(String, Vec<u8>)>,
@@ -100,10 +120,20 @@ impl FirstInTextOrder {
         if last.is_some_and(|(last_text, _)| text >= *last_text) {
             return;
         }
-        self.entries.insert((text, key.to_vec()));
+        self.insert((text, key.to_vec()));
+    }
+
+    /// Keeps `entry` if it is among the first.
+    fn insert(&mut self, entry: (String, Vec<u8>)) {
+        self.entries.insert(entry);
         if self.entries.len() > self.cap {
             self.entries.pop_last();
         }
+    }
+
+    /// Keeps the first of `other`'s entries too.
+    fn combine(&mut self, other: &FirstInTextOrder) {
+        other.entries.iter().for_each(|entry| self.insert(entry.clone()));
     }
 
     /// The first [`SHOWN_VALUES`] distinct texts of the values `skip` does not pick.
@@ -160,5 +190,26 @@ mod tests {
         texts.truncate(SHOWN_VALUES);
         assert_eq!(summary.first_values(|_| false), texts);
         assert_eq!(summary.most_common(), (1, 100, texts));
+    }
+
+    #[test]
+    fn summaries_of_disjoint_values_combine_into_the_summary_of_all() {
+        let watched = || ValueSummary::watching([3i64.to_le_bytes().to_vec(), 40i64.to_le_bytes().to_vec()]);
+        let (mut all, mut even, mut odd) = (watched(), watched(), watched());
+        for i in 0..60i64 {
+            let count = if i == 41 || i == 44 { 9 } else { 1 + (i % 3) as u64 };
+            all.add(&DataType::Int64, &i.to_le_bytes(), count);
+            let part = if i % 2 == 0 { &mut even } else { &mut odd };
+            part.add(&DataType::Int64, &i.to_le_bytes(), count);
+        }
+        even.combine(&odd);
+        assert_eq!(even.first_values(|_| false), all.first_values(|_| false));
+        assert_eq!(
+            even.first_values(|key| key == 3i64.to_le_bytes()),
+            all.first_values(|key| key == 3i64.to_le_bytes())
+        );
+        assert_eq!(even.most_common(), all.most_common());
+        assert_eq!(even.most_common().1, 2);
+        assert_eq!((even.count_of(&3i64.to_le_bytes()), even.count_of(&40i64.to_le_bytes())), (1, 2));
     }
 }

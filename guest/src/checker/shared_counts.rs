@@ -1,14 +1,15 @@
 //! Counting analyzers shared by the shards of a sharded check. Rules are spread over the shards,
 //! but the analyzers that only count (rows with nulls, unexpected values, occurrences of values;
 //! see `Planner::only_counts`) are run by every shard over a disjoint part of the data: row counts
-//! over every `shard-count`-th batch, value counts (`unique`, the distinct counts) over the
-//! values whose hash falls in the shard's part. So no shard checks every row of a busy rule or
-//! holds every distinct value of a column. After the last batch each shard finishes its part
-//! into small counts (evaluated, unexpected and distinct, and the first unexpected rows), the
-//! shards exchange them, and each adds the others' to its own. The parts are disjoint, so the sums
+//! over every `shard-count`-th batch, value counts (`unique`, the distinct counts, the set
+//! rules' summaries) over the values whose hash falls in the shard's part. So no shard checks
+//! every row of a busy rule or holds every distinct value of a column. After the last batch each
+//! shard finishes its part into small counts (evaluated, unexpected and distinct, the first
+//! unexpected rows, the values' summary), the shards exchange them, and each adds the others' to
+//! its own. The parts are disjoint, so the sums
 //! equal the counts of a single checker and the lowest rows of all parts are the lowest rows.
 
-use crate::analyzers::{Analyzer, Metric, Part, decode, encode};
+use crate::analyzers::{Analyzer, Metric, Part, ValueSummary, decode, encode};
 use crate::checker::Fnv;
 use crate::model::{FailureSample, QualityError};
 use crate::rules::{Planner, Rule};
@@ -50,16 +51,24 @@ struct PartCounts {
     /// Distinct values (value counts only).
     distinct: u64,
     samples: Vec<FailureSample>,
+    /// The values' summary (value counts a set rule reads only).
+    summary: Option<ValueSummary>,
 }
 
 impl PartCounts {
     fn of(metric: &Metric) -> PartCounts {
         let rows = metric.rows();
-        let distinct = match metric {
-            Metric::Values(values) => values.distinct,
-            _ => 0,
+        let (distinct, summary) = match metric {
+            Metric::Values(values) => (values.distinct, values.summary.clone()),
+            _ => (0, None),
         };
-        PartCounts { evaluated: rows.evaluated, unexpected: rows.unexpected, distinct, samples: rows.samples.clone() }
+        PartCounts {
+            evaluated: rows.evaluated,
+            unexpected: rows.unexpected,
+            distinct,
+            samples: rows.samples.clone(),
+            summary,
+        }
     }
 
     /// Adds a disjoint part, keeping the `sample_cap` lowest rows.
@@ -70,6 +79,11 @@ impl PartCounts {
         self.samples.extend(other.samples.iter().cloned());
         self.samples.sort_unstable_by_key(|sample| sample.row);
         self.samples.truncate(sample_cap);
+        match (&mut self.summary, &other.summary) {
+            (Some(mine), Some(theirs)) => mine.combine(theirs),
+            (mine @ None, theirs) => mine.clone_from(theirs),
+            (Some(_), None) => {}
+        }
     }
 
     /// `metric` (a part of the same count) with these counts instead.
@@ -78,6 +92,7 @@ impl PartCounts {
             Metric::Rows(rows) => rows,
             Metric::Values(values) => {
                 values.distinct = self.distinct;
+                values.summary = self.summary;
                 &mut values.rows
             }
             _ => unreachable!("only row and value counts are shared"),

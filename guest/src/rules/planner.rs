@@ -45,12 +45,9 @@ pub struct Planner {
 
 impl Request {
     /// Whether the analyzer only counts (rows, nulls, unexpected values, occurrences of values
-    /// without a summary), so that shards can each count a part of the data and add up.
+    /// and their summary), so that shards can each count a part of the data and add up.
     fn counts(&self) -> bool {
-        matches!(
-            self,
-            Request::Nulls(_) | Request::Values(..) | Request::Rows(..) | Request::Distinct { watched: None, .. }
-        )
+        matches!(self, Request::Nulls(_) | Request::Values(..) | Request::Rows(..) | Request::Distinct { .. })
     }
 
     /// Columns the analyzer reads.
