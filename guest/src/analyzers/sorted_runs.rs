@@ -1,21 +1,19 @@
 //! Where collected numbers go when they outgrow memory: sorted runs, one after another in one
 //! file of the spill directory. The value at a sorted position is found by bisecting the order
-//! keys, counting the values at most a key with a binary search of each run on disk; all values
-//! are read back merged in order a chunk per run at a time. Neither needs memory that grows with
-//! the row count.
+//! keys, counting the values at most a key with a binary search of each run on disk, in memory
+//! that does not grow with the row count. Exporting reads the runs back one at a time.
 //!
 //! A value is stored as its order key (`u64`, little endian): numbers of one kind sort as their
-//! keys do. A run remembers whether it holds integers or floats; merged with floats, integers
+//! keys do. A run remembers whether it holds integers or floats; counted with floats, integers
 //! are read as floats (as the in-memory collection converts them).
 
 use super::spill::SpillSettings;
 use super::spill_files::{SpillDir, SpillFile};
 use crate::model::QualityError;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-/// Values read per run at a time while merging.
+/// Values written at a time.
 const CHUNK_VALUES: usize = 8 * 1024;
 
 /// Names the run files of one instance apart.
@@ -42,6 +40,12 @@ pub fn key_float(key: u64) -> f64 {
     f64::from_bits(if key >> 63 == 1 { key & !(1 << 63) } else { !key })
 }
 
+/// `key`, the order key of an integer unless `floats`, as the order key of a float when
+/// `as_floats`.
+fn converted(key: u64, floats: bool, as_floats: bool) -> u64 {
+    if as_floats && !floats { float_key(key_int(key) as f64) } else { key }
+}
+
 /// One sorted run in the file.
 struct Run {
     offset: u64,
@@ -53,6 +57,8 @@ struct Run {
 pub struct SortedRuns {
     dir: SpillDir,
     name: String,
+    /// The file's path, for errors.
+    path: PathBuf,
     file: SpillFile,
     runs: Vec<Run>,
     bytes: u64,
@@ -66,7 +72,7 @@ impl SortedRuns {
         let failed = |e: std::io::Error| QualityError::data(format!("cannot spill values to {}: {e}", path.display()));
         let dir = SpillDir::open(&settings.dir).map_err(failed)?;
         let file = dir.create(&name).map_err(failed)?;
-        Ok(SortedRuns { dir, name, file, runs: Vec::new(), bytes: 0 })
+        Ok(SortedRuns { dir, name, path, file, runs: Vec::new(), bytes: 0 })
     }
 
     /// Appends a run of order keys, which must be sorted, of integers or of floats.
@@ -87,13 +93,14 @@ impl SortedRuns {
         self.runs.iter().map(|run| run.len).sum()
     }
 
-    /// Whether a run holds floats (so that merged, every value is read as a float).
+    /// Whether a run holds floats (so that counted together, every value is read as a float).
     pub fn holds_floats(&self) -> bool {
         self.runs.iter().any(|run| run.floats)
     }
 
-    /// The order keys at the sorted `positions` of the values of the runs and of `more` (kinds
-    /// as for `merge`), each found by bisecting the keys: the smallest key that more than
+    /// The order keys at the sorted `positions` of the values of the runs and of `more` (sorted
+    /// order keys, of floats when `more_floats`), as order keys of floats when `as_floats` and of
+    /// integers otherwise. Each is found by bisecting the keys: the smallest key that more than
     /// `position` values are at most.
     pub fn select(
         &self,
@@ -102,11 +109,10 @@ impl SortedRuns {
         as_floats: bool,
         positions: &[usize],
     ) -> Result<Vec<u64>, QualityError> {
-        let convert = |key: u64, floats: bool| if as_floats && !floats { float_key(key_int(key) as f64) } else { key };
         let at_most = |bound: u64| -> Result<usize, QualityError> {
-            let mut count = more.partition_point(|&key| convert(key, more_floats) <= bound);
+            let mut count = more.partition_point(|&key| converted(key, more_floats, as_floats) <= bound);
             for run in &self.runs {
-                count += self.partition_point(run, |key| convert(key, run.floats) <= bound)?;
+                count += self.partition_point(run, |key| converted(key, run.floats, as_floats) <= bound)?;
             }
             Ok(count)
         };
@@ -144,85 +150,28 @@ impl SortedRuns {
         Ok(low)
     }
 
-    /// Every value of the runs and of `more` (sorted order keys of the kind `more_floats` says),
-    /// in order, as order keys of floats when `as_floats` and of integers otherwise, to `each`.
-    pub fn merge(
-        &self,
-        more: &[u64],
-        more_floats: bool,
-        as_floats: bool,
-        mut each: impl FnMut(u64),
-    ) -> Result<(), QualityError> {
-        let convert = |key: u64, floats: bool| if as_floats && !floats { float_key(key_int(key) as f64) } else { key };
-        let mut cursors: Vec<Cursor> = self.runs.iter().map(Cursor::new).collect();
-        let mut heads = BinaryHeap::new();
-        for (index, cursor) in cursors.iter_mut().enumerate() {
-            if let Some(key) = cursor.next(self)? {
-                heads.push(Reverse((convert(key, cursor.floats), index)));
-            }
+    /// Each run's order keys in turn, and whether they are floats, for `each`.
+    pub fn for_each_run(&self, mut each: impl FnMut(&[u64], bool)) -> Result<(), QualityError> {
+        let mut bytes = Vec::new();
+        for run in &self.runs {
+            self.file
+                .read_at(run.offset, run.len * 8, &mut bytes)
+                .map_err(|e| self.error("read spilled values from", e))?;
+            let keys: Vec<u64> =
+                bytes.chunks_exact(8).map(|key| u64::from_le_bytes(key.try_into().expect("8 bytes"))).collect();
+            each(&keys, run.floats);
         }
-        let mut more = more.iter().map(|&key| convert(key, more_floats)).peekable();
-        loop {
-            let from_run = heads.peek().map(|Reverse((key, _))| *key);
-            let key = match (from_run, more.peek()) {
-                (None, None) => return Ok(()),
-                (Some(run_key), Some(&memory_key)) if memory_key < run_key => more.next(),
-                (None, Some(_)) => more.next(),
-                (Some(_), _) => {
-                    let Reverse((key, index)) = heads.pop().expect("a head was peeked");
-                    let cursor = &mut cursors[index];
-                    if let Some(next) = cursor.next(self)? {
-                        heads.push(Reverse((convert(next, cursor.floats), index)));
-                    }
-                    Some(key)
-                }
-            };
-            each(key.expect("a value was chosen"));
-        }
+        Ok(())
     }
 
     fn error(&self, what: &str, e: std::io::Error) -> QualityError {
-        QualityError::data(format!("cannot {what} {}: {e}", self.name))
+        QualityError::data(format!("cannot {what} {}: {e}", self.path.display()))
     }
 }
 
 impl Drop for SortedRuns {
     fn drop(&mut self) {
         let _ = self.dir.remove(&self.name);
-    }
-}
-
-/// Reads one run a chunk at a time.
-struct Cursor {
-    next_offset: u64,
-    left: usize,
-    floats: bool,
-    chunk: Vec<u8>,
-    at: usize,
-}
-
-impl Cursor {
-    fn new(run: &Run) -> Cursor {
-        Cursor { next_offset: run.offset, left: run.len, floats: run.floats, chunk: Vec::new(), at: 0 }
-    }
-
-    /// The run's next order key, if any.
-    fn next(&mut self, runs: &SortedRuns) -> Result<Option<u64>, QualityError> {
-        if self.at == self.chunk.len() {
-            if self.left == 0 {
-                return Ok(None);
-            }
-            let values = self.left.min(CHUNK_VALUES);
-            runs.file
-                .read_at(self.next_offset, values * 8, &mut self.chunk)
-                .map_err(|e| runs.error("read spilled values from", e))?;
-            self.next_offset += values as u64 * 8;
-            self.left -= values;
-            self.at = 0;
-        }
-        let bytes: [u8; 8] = self.chunk[self.at..self.at + 8].try_into().expect("8 bytes");
-        self.at += 8;
-        Ok(Some(u64::from_le_bytes(bytes)))
     }
 }
 
@@ -241,23 +190,26 @@ mod tests {
     }
 
     #[test]
-    fn merges_runs_and_memory_in_order() {
+    fn selects_positions_across_runs_and_memory_and_reads_runs_back() {
         let dir = std::env::temp_dir().join(format!("truthound-sorted-runs-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let settings = SpillSettings { dir: dir.clone(), budget_bytes: 1 };
         let mut runs = SortedRuns::new(&settings).unwrap();
         let run_of = |values: &[i64]| values.iter().map(|&v| int_key(v)).collect::<Vec<_>>();
-        // Runs longer than a chunk, interleaved with each other and with memory.
+        // Runs longer than a written chunk, interleaved with each other and with memory.
         let evens: Vec<i64> = (0..20_000).map(|i| i * 2).collect();
         let odds: Vec<i64> = (0..20_000).map(|i| i * 2 + 1).collect();
         runs.append(&run_of(&evens), false).unwrap();
         runs.append(&run_of(&odds), false).unwrap();
         let floats: Vec<u64> = [-1.5, 10.25, 50_000.0].iter().map(|&f| float_key(f)).collect();
-        let mut merged = Vec::new();
-        runs.merge(&floats, true, true, |key| merged.push(key_float(key))).unwrap();
+        let mut read_back = Vec::new();
+        runs.for_each_run(|keys, floats| {
+            read_back.push((keys.iter().map(|&k| key_int(k)).collect::<Vec<_>>(), floats))
+        })
+        .unwrap();
+        assert_eq!(read_back, [(evens, false), (odds, false)]);
         let mut expected: Vec<f64> = (0..40_000).map(|i| i as f64).chain([-1.5, 10.25, 50_000.0]).collect();
         expected.sort_by(f64::total_cmp);
-        assert_eq!(merged, expected);
         assert_eq!(runs.len(), 40_000);
         let positions = [0, 1, 12, 20_000, 40_002];
         let selected = runs.select(&floats, true, true, &positions).unwrap();

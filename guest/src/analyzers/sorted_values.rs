@@ -142,6 +142,15 @@ impl Collected {
         keys
     }
 
+    /// The values of order keys, of floats or of integers.
+    fn of_keys(keys: &[u64], floats: bool) -> Collected {
+        if floats {
+            Collected::Floats(keys.iter().map(|&key| key_float(key)).collect())
+        } else {
+            Collected::Ints(keys.iter().map(|&key| key_int(key)).collect())
+        }
+    }
+
     /// Adds `other`'s values; integers become floats when either holds floats.
     fn extend(&mut self, other: Collected) {
         *self = match (std::mem::replace(self, Collected::Ints(Vec::new())), other) {
@@ -200,15 +209,12 @@ impl CollectValues {
 
     /// Every value, spilled or not, in memory (to export them).
     fn gathered(&self) -> Result<Collected, QualityError> {
-        let Some(runs) = &self.runs else { return Ok(self.values.clone()) };
-        let floats = runs.holds_floats() || self.values.is_floats();
-        let mut keys = Vec::with_capacity(runs.len() + self.values.len());
-        runs.merge(&self.values.sorted_keys(), self.values.is_floats(), floats, |key| keys.push(key))?;
-        Ok(if floats {
-            Collected::Floats(keys.into_iter().map(key_float).collect())
-        } else {
-            Collected::Ints(keys.into_iter().map(key_int).collect())
-        })
+        let mut all = Collected::Ints(Vec::new());
+        if let Some(runs) = &self.runs {
+            runs.for_each_run(|keys, floats| all.extend(Collected::of_keys(keys, floats)))?;
+        }
+        all.extend(self.values.clone());
+        Ok(all)
     }
 }
 
