@@ -182,19 +182,24 @@ fn build_most_common_value_in_set(spec: &mut RuleSpec) -> Result<Box<dyn Rule>, 
 }
 
 impl DistinctRule {
+    /// The values a set assertion lists (none for the count assertions).
+    fn listed_values(&self) -> Option<&[Value]> {
+        match &self.assertion {
+            Assertion::Count(_) | Assertion::Ratio(_) => None,
+            Assertion::InSet(values)
+            | Assertion::ContainSet(values)
+            | Assertion::EqualSet(values)
+            | Assertion::MostCommonInSet(values, _) => Some(values),
+        }
+    }
+
     fn listed_keys(values: &[Value], data_type: &DataType) -> HashSet<Vec<u8>> {
         values.iter().filter_map(|v| value_key(v, data_type)).collect()
     }
 
     /// Evaluates a set assertion over the value list.
     fn evaluate_set(&self, metric: &ValuesMetric) -> (bool, Value, String) {
-        let listed_values = match &self.assertion {
-            Assertion::InSet(v)
-            | Assertion::ContainSet(v)
-            | Assertion::EqualSet(v)
-            | Assertion::MostCommonInSet(v, _) => v,
-            _ => unreachable!("count assertions are not set assertions"),
-        };
+        let Some(listed_values) = self.listed_values() else { unreachable!("count assertions are not set assertions") };
         let data_type = &metric.data_type;
         let empty = ValueSummary::watching([]);
         let summary = metric.summary.as_ref().unwrap_or(&empty);
@@ -262,14 +267,7 @@ impl Rule for DistinctRule {
         }
     }
     fn plan(&mut self, planner: &mut Planner) {
-        let watched = match &self.assertion {
-            Assertion::Count(_) | Assertion::Ratio(_) => None,
-            Assertion::InSet(values)
-            | Assertion::ContainSet(values)
-            | Assertion::EqualSet(values)
-            | Assertion::MostCommonInSet(values, _) => Some(values.as_slice()),
-        };
-        self.analyzer = planner.distinct_values(std::slice::from_ref(&self.column), watched);
+        self.analyzer = planner.distinct_values(std::slice::from_ref(&self.column), self.listed_values());
     }
     fn check_schema(&self, schema: &Schema) -> Result<(), String> {
         require_column(schema, &self.column)?;

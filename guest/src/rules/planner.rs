@@ -147,12 +147,7 @@ impl Planner {
     pub fn distinct_values(&mut self, columns: &[String], watched: Option<&[Value]>) -> usize {
         let widen = |request: &mut Request| {
             if let (Request::Distinct { watched: all, .. }, Some(more)) = (request, watched) {
-                let all = all.get_or_insert_with(Vec::new);
-                for value in more {
-                    if !all.contains(value) {
-                        all.push(value.clone());
-                    }
-                }
+                add_missing(all.get_or_insert_with(Vec::new), more);
             }
         };
         let key = format!("distinct\u{0}{}", columns.join("\u{0}"));
@@ -178,11 +173,7 @@ impl Planner {
     pub fn sorted_values(&mut self, column: &str, quantiles: &[f64]) -> usize {
         let widen = |request: &mut Request| {
             if let Request::Collect { quantiles: all, .. } = request {
-                for q in quantiles {
-                    if !all.contains(q) {
-                        all.push(*q);
-                    }
-                }
+                add_missing(all, quantiles);
             }
         };
         let make = || Request::Collect { column: column.into(), quantiles: quantiles.to_vec() };
@@ -224,5 +215,14 @@ impl Planner {
                 }
             })
             .collect()
+    }
+}
+
+/// Adds to `all` the items of `more` it lacks, in order.
+fn add_missing<T: PartialEq + Clone>(all: &mut Vec<T>, more: &[T]) {
+    for item in more {
+        if !all.contains(item) {
+            all.push(item.clone());
+        }
     }
 }
